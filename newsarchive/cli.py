@@ -1,0 +1,397 @@
+"""The ``newsarchive`` command: crawl a site into the archive, list sites, run the demo.
+
+Exit status: 0 the crawl ran; 2 bad input (site, URL, option, output folder); 3 no page of the
+site could be fetched; 5 another run is writing the same site's archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+from newsarchive.archive import Archive, ArchiveBusyError
+from newsarchive.sites import Site, SiteError, available_sites, load_site, load_site_file
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_BUSY = 5
+
+# Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
+# people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
+_CHATTY_LOGGERS = (
+    "scrapy.addons",
+    "scrapy.core.engine",
+    "scrapy.crawler",
+    "scrapy.extensions.logstats",
+    "scrapy.extensions.telnet",
+    "scrapy.middleware",
+    "scrapy.statscollectors",
+    "scrapy.utils.log",
+    "scrapy.core.scraper",
+    "scrapy.spidermiddlewares.httperror",
+    "scrapy.downloadermiddlewares",
+)
+
+
+class UsageError(Exception):
+    """Bad input from the person running the command; the message is the one line shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    site: Site
+    out: Path
+    max_pages: int
+    max_articles: int
+    since: date | None
+    settings: dict[str, str]
+    verbose: bool
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "sites":
+            return _list_sites()
+        if args.command == "demo":
+            return _demo(args)
+        return _run_crawl(_crawl_options(args))
+    except UsageError as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ArchiveBusyError as error:
+        print(f"newsarchive: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog="newsarchive",
+        description="Crawl Russian-language news sites into a deduplicated JSON Lines archive.",
+        epilog="Run 'newsarchive COMMAND --help' for a command's options.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser(
+        "crawl",
+        help="crawl a site and add what is new to the archive",
+        description=(
+            "Crawl a news site's listing pages and articles and append what is new to the "
+            "archive. SITE is a built-in site name (see 'newsarchive sites') or a URL of one."
+        ),
+        epilog=(
+            "examples:\n"
+            "  newsarchive crawl everyday\n"
+            "  newsarchive crawl https://everyday.uz/ --max-pages 3 --out /data/news\n"
+            "  newsarchive crawl http://127.0.0.1:8765/ --site everyday   # a copy of a site\n"
+            "  newsarchive crawl --site-file mysite.toml --since 2025-12-01\n"
+            "exit status: 0 ran, 2 bad input, 3 site unreachable, 5 archive busy"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    crawl.add_argument(
+        "target", nargs="?", metavar="SITE_OR_URL", help="built-in site name, or a start URL"
+    )
+    crawl.add_argument(
+        "--site", metavar="NAME", help="read the URL's pages with this built-in site's description"
+    )
+    crawl.add_argument("--site-file", metavar="PATH", help="a site description of your own (TOML)")
+    _add_output_options(crawl)
+    crawl.add_argument(
+        "--max-pages",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="follow at most N listing pages (default: all)",
+    )
+    crawl.add_argument(
+        "--max-articles",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="fetch at most N article pages (default: all)",
+    )
+    crawl.add_argument(
+        "--since",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="stop paginating once a whole listing page is older than this day",
+    )
+    crawl.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any Scrapy setting, as 'scrapy crawl -s' takes",
+    )
+
+    commands.add_parser("sites", help="list the built-in sites")
+
+    demo = commands.add_parser(
+        "demo",
+        help="serve the bundled demo site on 127.0.0.1 and crawl it",
+        description="Serve the bundled copy of everyday.uz (fixtures/demo-site) on loopback and "
+        "crawl it with the everyday spider into the archive.",
+    )
+    from newsarchive.demo import DEFAULT_PORT
+
+    demo.add_argument(
+        "--port",
+        type=_port,
+        default=DEFAULT_PORT,
+        help=f"port for the demo server (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    _add_output_options(demo)
+    return parser
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("archive"),
+        metavar="DIR",
+        help="archive folder (default: ./archive)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's own log too")
+
+
+def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    site = _resolve_site(args.target, args.site, args.site_file)
+    return CrawlOptions(
+        site=site,
+        out=_output_folder(args.out),
+        max_pages=args.max_pages,
+        max_articles=args.max_articles,
+        since=args.since,
+        settings=dict(_setting(pair) for pair in args.settings),
+        verbose=args.verbose,
+    )
+
+
+def _resolve_site(target: str | None, site_name: str | None, site_file: str | None) -> Site:
+    try:
+        if site_file:
+            site = load_site_file(site_file)
+        elif site_name:
+            site = load_site(site_name)
+        elif target is None:
+            raise UsageError("name a site or a URL to crawl (see 'newsarchive sites')")
+        elif not any(mark in target for mark in ("://", "/", ".")):
+            return load_site(target)
+        else:
+            site = _site_for_url(_check_url(target))
+        return site.on_host(_check_url(target)) if target else site
+    except SiteError as error:
+        raise UsageError(str(error)) from None
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise UsageError(f"not a valid URL: {url!r} (bad port)") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+        raise UsageError(f"not a valid http(s) URL: {url!r}")
+    return parts.geturl()
+
+
+def _site_for_url(url: str) -> Site:
+    host = urlsplit(url).hostname or ""
+    for name in available_sites():
+        site = load_site(name)
+        if any(host == domain or host.endswith("." + domain) for domain in site.allowed_domains):
+            return site
+    raise UsageError(
+        f"no site description for {host}: add --site NAME (see 'newsarchive sites') "
+        "or --site-file PATH"
+    )
+
+
+def _output_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"output folder {path} is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"cannot create output folder {path}: {error.strerror}") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"output folder {path} is not writable")
+    return path
+
+
+def _run_crawl(options: CrawlOptions) -> int:
+    # Scrapy is imported here, not at the top: 'newsarchive sites' and '--help' stay instant.
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from newsarchive import settings as defaults
+    from newsarchive.spiders import NewsSpider
+
+    if Archive.is_busy(options.out, options.site.name):
+        raise ArchiveBusyError(f"another run is writing {options.out / options.site.name}")
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    settings.set("NEWSARCHIVE_DIR", str(options.out), priority="cmdline")
+    settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
+    settings.set("NEWSARCHIVE_MAX_ARTICLES", options.max_articles, priority="cmdline")
+    if options.since:
+        settings.set("NEWSARCHIVE_SINCE", options.since.isoformat(), priority="cmdline")
+    settings.set("LOGSTATS_INTERVAL", 0, priority="cmdline")
+    for name, value in options.settings.items():
+        settings.set(name, value, priority="cmdline")
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    if not options.verbose:
+        for name in _CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+        # Scrapy installs its log handler when the crawl starts; filter it from then on.
+        crawler.signals.connect(_fold_tracebacks, signal=signals.engine_started)
+    started = time.monotonic()
+    process.crawl(crawler, site=options.site)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    print(_summary(options, stats, time.monotonic() - started))
+    if not stats.get("response_received_count"):
+        print(
+            f"newsarchive: no page of {options.site.start_urls[0]} could be fetched",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
+    from newsarchive.extensions import error_count
+
+    errors = {
+        key.removeprefix("newsarchive/errors/"): value
+        for key, value in sorted(stats.items())
+        if key.startswith("newsarchive/errors/")
+    }
+    error_detail = ", ".join(f"{kind}: {count}" for kind, count in errors.items())
+    files = stats.get("newsarchive/files") or []
+    articles_glob = options.out / options.site.name / "articles" / "*.jsonl"
+    lines = [
+        f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
+        f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
+        f"  pages fetched      {stats.get('response_received_count', 0)}",
+        f"  articles written   {stats.get('newsarchive/articles/new', 0)} new, "
+        f"{stats.get('newsarchive/articles/updated', 0)} updated "
+        f"({stats.get('newsarchive/articles/unchanged', 0)} already archived)",
+        f"  rate rows written  {stats.get('newsarchive/rates/new', 0)}",
+        f"  errors             {error_count(stats)}" + (f" ({error_detail})" if errors else ""),
+        f"  archive            {options.out / options.site.name}/",
+    ]
+    lines += [f"    {path}" for path in files]
+    lines.append(
+        f'  load it with       duckdb -c "SELECT published_at, title FROM '
+        f"read_json('{articles_glob}') ORDER BY published_at DESC\""
+    )
+    return "\n".join(lines)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from newsarchive.demo import DemoServer, default_fixture_root
+
+    try:
+        root = default_fixture_root()
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from None
+    try:
+        server = DemoServer(root, port=args.port)
+        server.start()
+    except OSError as error:
+        raise UsageError(error.strerror or str(error)) from None
+    print(f"newsarchive: demo site served at {server.url}", flush=True)
+    try:
+        site = load_site("everyday").on_host(server.url)
+        return _run_crawl(
+            CrawlOptions(
+                site=site,
+                out=_output_folder(args.out),
+                max_pages=0,
+                max_articles=0,
+                since=None,
+                settings={},
+                verbose=args.verbose,
+            )
+        )
+    finally:
+        server.stop()
+
+
+def _list_sites() -> int:
+    for name in available_sites():
+        site = load_site(name)
+        print(f"{name:<12} {site.title:<20} {site.start_urls[0]:<28} {site.timezone}")
+    return EXIT_OK
+
+
+def _fold_tracebacks() -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_one_line_errors)
+
+
+def _one_line_errors(record: logging.LogRecord) -> bool:
+    """Fold a logged exception into its message: analysts get the reason, not a traceback."""
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One clear line and status 2, as for every other bad input; --help shows the rest.
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _count(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return value
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-12-01") from None
+
+
+def _setting(pair: str) -> tuple[str, str]:
+    name, equals, value = pair.partition("=")
+    if not equals or not name.strip():
+        raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
+    return name.strip(), value

@@ -1,0 +1,32 @@
+"""Append records to the site's JSONL archive (atomic files; see newsarchive.archive.files)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from newsarchive.archive import Archive
+from newsarchive.pipelines.session import archive_for
+
+
+class ArchiveWriterPipeline:
+    """Writes every record that reaches it; deduplication happened before."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive: Archive
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveWriterPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = archive_for(self.crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, dict) and item.get("kind") in ("article", "rates"):
+            self.archive.write(item)
+            self.stats.inc_value(f"newsarchive/written/{item['kind']}")
+        return item

@@ -1,0 +1,160 @@
+"""Archive records: the JSON objects written one per line, and the items spiders yield.
+
+Spiders yield ``ArticleItem`` and ``RateItem``; ``article_record`` and ``rate_record`` turn them
+into the versioned records described in docs/records.md. Keys keep this order in every line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsarchive.parsers.article import ArticlePage
+from newsarchive.urls import canonical_url
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ArticleItem",
+    "RateItem",
+    "article_id",
+    "article_record",
+    "content_hash",
+    "dumps",
+    "rate_record",
+    "rate_value",
+]
+
+# Bumped when a field changes meaning or type; adding an optional field does not bump it.
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleItem:
+    """An article page as the spider read it."""
+
+    site: str
+    url: str
+    site_article_id: str | None
+    page: ArticlePage
+    fetched_at: datetime
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateItem:
+    """One currency's row of a rate widget as the spider read it."""
+
+    site: str
+    url: str
+    timezone: str
+    source: str | None
+    as_of: date | None
+    currency: str
+    rate: Decimal
+    change: Decimal | None
+    change_percent: Decimal | None
+    observed_at: datetime
+
+
+def article_id(site: str, url: str, site_article_id: str | None) -> str:
+    """Stable id: the site's own numeric id where its URLs have one, else the canonical URL's hash.
+
+    >>> article_id("everyday", "https://everyday.uz/health/15820-post.html", "15820")
+    'everyday:15820'
+    >>> article_id("x", "https://x.org/a/?utm_source=tg", None)
+    'x:u-8e91e6c756cce9f9'
+    """
+    if site_article_id:
+        return f"{site}:{site_article_id}"
+    # Without a scheme, so the http and https copies of a page are one article.
+    address = canonical_url(url).split("://", 1)[-1]
+    return f"{site}:u-{hashlib.sha256(address.encode()).hexdigest()[:16]}"
+
+
+def content_hash(title: str | None, lead: str | None, body: str | None) -> str:
+    """What decides whether an article changed: its visible text, not when we saw it."""
+    text = "\x1f".join(part or "" for part in (title, lead, body))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def article_record(item: ArticleItem) -> dict[str, Any]:
+    page = item.page
+    published = page.published
+    return {
+        "kind": "article",
+        "schema_version": SCHEMA_VERSION,
+        "id": article_id(item.site, item.url, item.site_article_id),
+        "version": 1,
+        "site": item.site,
+        "url": canonical_url(item.url),
+        "title": page.title,
+        "lead": page.lead,
+        "body": page.body,
+        "section": page.section,
+        "author": page.author,
+        "published_at": published.value.isoformat() if published else None,
+        "published_precision": published.precision if published else None,
+        "published_raw": published.raw.strip() if published else None,
+        "fetched_at": _utc(item.fetched_at),
+        "lang": item.lang,
+        "content_hash": content_hash(page.title, page.lead, page.body),
+    }
+
+
+def rate_record(item: RateItem) -> dict[str, Any]:
+    """A tidy row; a widget without a date is dated by the site's local day at fetch time."""
+    as_of = item.as_of or item.observed_at.astimezone(ZoneInfo(item.timezone)).date()
+    return {
+        "kind": "rates",
+        "schema_version": SCHEMA_VERSION,
+        "site": item.site,
+        "source": item.source,
+        "as_of": as_of.isoformat(),
+        "as_of_inferred": item.as_of is None,
+        "currency": item.currency,
+        "rate": item.rate,
+        "change": item.change,
+        "change_percent": item.change_percent,
+        "observed_at": _utc(item.observed_at),
+        "url": canonical_url(item.url),
+    }
+
+
+def rate_value(record: dict[str, Any]) -> str:
+    """The values of a rate row in one canonical string, whether they are Decimals or floats.
+
+    >>> rate_value({"rate": Decimal("12020.90"), "change": 17.72, "change_percent": None})
+    '12020.9|17.72|'
+    """
+    parts = (record["rate"], record["change"], record["change_percent"])
+    return "|".join("" if value is None else _plain(value) for value in parts)
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """One JSON line: UTF-8 text kept readable, Decimals as numbers, no line separators inside.
+
+    >>> dumps({"title": "Курс\\u2028валют", "rate": Decimal("155.49")})
+    '{"title":"Курс\\\\u2028валют","rate":155.49}'
+    """
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    # U+2028/2029 are legal in JSON but split lines for readers that use str.splitlines().
+    return line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _plain(value: Decimal | float) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

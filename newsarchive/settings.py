@@ -1,0 +1,65 @@
+"""Scrapy settings for newsarchive: every default the project changes lives here.
+
+``scrapy crawl`` reads this module through ``scrapy.cfg``; ``newsarchive crawl`` starts from it
+and layers the command-line options on top. Our own settings are prefixed ``NEWSARCHIVE_``.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["newsarchive.spiders"]
+NEWSPIDER_MODULE = "newsarchive.spiders"
+
+# --- Politeness. Scrapy's defaults are not polite enough for somebody else's news site. ---
+# Scrapy ships ROBOTSTXT_OBEY = False; an archiver run from cron for months must obey it.
+ROBOTSTXT_OBEY = True
+USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# Two requests in flight per site on average: a few pages a second on a healthy server.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# --- Robustness: a stalled server must not hold a cron job for Scrapy's default 3 minutes. ---
+DOWNLOAD_TIMEOUT = 30
+DNS_TIMEOUT = 15
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# News pages are tens of kilobytes; anything near this is not an article page.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# --- Output: the archive pipelines below write the JSONL archive. Feeds (-O) still work. ---
+FEED_EXPORT_ENCODING = "utf-8"
+ITEM_PIPELINES = {
+    "newsarchive.pipelines.RecordBuilderPipeline": 100,
+    "newsarchive.pipelines.DeduplicationPipeline": 500,
+    "newsarchive.pipelines.ArchiveWriterPipeline": 900,
+}
+EXTENSIONS = {
+    "newsarchive.extensions.CrawlProgress": 500,
+}
+# Dropping an already archived record is the normal case of a re-run, not a warning.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+# --- newsarchive's own settings ---
+# Folder the archive lives in; one subfolder per site.
+NEWSARCHIVE_DIR = "archive"
+# Name of the built-in site to crawl when a spider is started without one (scrapy crawl news).
+NEWSARCHIVE_SITE = ""
+# Limits an analyst sets from the command line; 0 means no limit.
+NEWSARCHIVE_MAX_PAGES = 0
+NEWSARCHIVE_MAX_ARTICLES = 0
+# ISO date (site's local calendar): stop paginating once a whole listing page is older.
+NEWSARCHIVE_SINCE = ""
+# Seconds between progress lines; 0 turns the progress extension off.
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
+# An archive file is closed and published (renamed to *.jsonl) after this many records, so a
+# crawl that runs for hours shows its results before it ends and a crash loses no closed file.
+NEWSARCHIVE_ROLL_RECORDS = 5000

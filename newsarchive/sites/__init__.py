@@ -1,0 +1,209 @@
+"""Sites as data: each built-in site is a TOML file in this folder.
+
+>>> site = load_site("everyday")
+>>> site.timezone, site.article_id("https://everyday.uz/health/15820-post.html")
+('Asia/Tashkent', '15820')
+>>> site.on_host("http://127.0.0.1:8765/").allowed_domains
+('127.0.0.1',)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsarchive.parsers.article import ArticleSelectors
+
+__all__ = [
+    "ListingSelectors",
+    "Site",
+    "SiteError",
+    "available_sites",
+    "load_site",
+    "load_site_file",
+]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class SiteError(ValueError):
+    """A site name that is unknown, or a site file that cannot be used (the message says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingSelectors:
+    """Where listing pages keep their article links, items, item dates and page links."""
+
+    links: tuple[str, ...]
+    items: tuple[str, ...]
+    item_date: tuple[str, ...]
+    pagination: tuple[str, ...]
+    page_url: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One news site, as described by its site file."""
+
+    name: str
+    title: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    timezone: str
+    lang: str
+    article_url: re.Pattern[str]
+    listing: ListingSelectors
+    article: ArticleSelectors
+    rate_widget: tuple[str, ...]
+
+    def article_id(self, url: str) -> str | None:
+        """The site's own id of an article URL, or None when the URL is not an article."""
+        match = self.article_url.search(urlsplit(url).path)
+        if match is None:
+            return None
+        return match.groupdict().get("id") or match.group(0)
+
+    def is_article(self, url: str) -> bool:
+        return self.article_url.search(urlsplit(url).path) is not None
+
+    def on_host(self, start_url: str) -> Site:
+        """The same site served from another address (a mirror, a local copy, the demo)."""
+        parts = urlsplit(start_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SiteError(f"not an http(s) URL: {start_url!r}")
+        return replace(self, start_urls=(start_url,), allowed_domains=(parts.hostname,))
+
+
+def available_sites() -> list[str]:
+    """Names of the built-in sites."""
+    folder = resources.files(__name__)
+    return sorted(
+        entry.name.removesuffix(".toml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+
+
+def load_site(name: str) -> Site:
+    """A built-in site by name."""
+    if not _NAME.match(name) or name not in available_sites():
+        known = ", ".join(available_sites())
+        raise SiteError(f"unknown site {name!r} (built-in sites: {known})")
+    text = resources.files(__name__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return _parse(text, source=f"{name}.toml")
+
+
+def load_site_file(path: str | Path) -> Site:
+    """A site from a user's TOML file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SiteError(f"cannot read site file {path}: {error}") from None
+    return _parse(text, source=str(path))
+
+
+def _parse(text: str, *, source: str) -> Site:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SiteError(f"{source}: {error}") from None
+    reader = _Reader(data, source)
+    listing = reader.table("listing")
+    article = reader.table("article")
+    rates = reader.table("rates", required=False)
+    name = reader.string(data, "name")
+    if not _NAME.match(name):
+        raise SiteError(f"{source}: name {name!r} must be lower-case letters, digits, - or _")
+    timezone = reader.string(data, "timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(f"{source}: timezone {timezone!r} is not an IANA time zone") from None
+    return Site(
+        name=name,
+        title=reader.string(data, "title", default=name),
+        start_urls=reader.strings(data, "start_urls"),
+        allowed_domains=reader.strings(data, "allowed_domains"),
+        timezone=timezone,
+        lang=reader.string(data, "lang", default="ru"),
+        article_url=reader.pattern(data, "article_url"),
+        listing=ListingSelectors(
+            links=reader.strings(listing, "links", key_prefix="listing."),
+            items=reader.strings(listing, "items", key_prefix="listing.", default=()),
+            item_date=reader.strings(listing, "item_date", key_prefix="listing.", default=()),
+            pagination=reader.strings(listing, "pagination", key_prefix="listing."),
+            page_url=reader.pattern(listing, "page_url", key_prefix="listing."),
+        ),
+        article=ArticleSelectors(
+            title=reader.strings(article, "title", key_prefix="article."),
+            body=reader.strings(article, "body", key_prefix="article."),
+            lead=reader.strings(article, "lead", key_prefix="article.", default=()),
+            date=reader.strings(article, "date", key_prefix="article.", default=()),
+            section=reader.strings(article, "section", key_prefix="article.", default=()),
+            author=reader.strings(article, "author", key_prefix="article.", default=()),
+            strip=reader.strings(article, "strip", key_prefix="article.", default=()),
+        ),
+        rate_widget=reader.strings(rates, "widget", key_prefix="rates.", default=()),
+    )
+
+
+class _Reader:
+    """Typed access to the parsed TOML, with errors that name the file and the key."""
+
+    _MISSING: Any = object()
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+
+    def table(self, key: str, *, required: bool = True) -> dict[str, Any]:
+        value = self.data.get(key, self._MISSING)
+        if value is self._MISSING and not required:
+            return {}
+        if not isinstance(value, dict):
+            raise SiteError(f"{self.source}: [{key}] table is missing")
+        return value
+
+    def string(self, table: dict[str, Any], key: str, *, default: Any = _MISSING) -> str:
+        value = table.get(key, default)
+        if value is self._MISSING:
+            raise SiteError(f"{self.source}: key {key!r} is missing")
+        if not isinstance(value, str) or not value:
+            raise SiteError(f"{self.source}: key {key!r} must be a non-empty string")
+        return value
+
+    def strings(
+        self, table: dict[str, Any], key: str, *, key_prefix: str = "", default: Any = _MISSING
+    ) -> tuple[str, ...]:
+        value = table.get(key, default)
+        name = key_prefix + key
+        if value is self._MISSING:
+            raise SiteError(f"{self.source}: key {name!r} is missing")
+        if isinstance(value, str):
+            value = [value]
+        required = default is self._MISSING
+        if (
+            not isinstance(value, list | tuple)
+            or (required and not value)
+            or not all(isinstance(item, str) and item for item in value)
+        ):
+            raise SiteError(
+                f"{self.source}: key {name!r} must be a string or a non-empty list of strings"
+            )
+        return tuple(value)
+
+    def pattern(self, table: dict[str, Any], key: str, *, key_prefix: str = "") -> re.Pattern[str]:
+        text = self.string(table, key)
+        try:
+            return re.compile(text)
+        except re.error as error:
+            name = key_prefix + key
+            raise SiteError(
+                f"{self.source}: key {name!r} is not a valid regular expression: {error}"
+            ) from None

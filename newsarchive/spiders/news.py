@@ -1,0 +1,224 @@
+"""One spider for every site file: it only routes, the parsers read the pages.
+
+Listing pages give article links and the next listing pages; article pages go to
+``parse_article``; every page's rate widget goes to ``parse_rates``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from newsarchive.parsers.article import find_timestamp, parse_article
+from newsarchive.parsers.rates import parse_rates
+from newsarchive.records import ArticleItem, RateItem
+from newsarchive.sites import Site, load_site, load_site_file
+from newsarchive.urls import canonical_url
+
+__all__ = ["NewsSpider"]
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl a site described by a site file.
+
+    ``scrapy crawl news -a site=everyday`` or ``scrapy crawl everyday``; ``-a start_url=URL``
+    crawls a copy of the site at another address (the demo does this), ``-a site_file=PATH`` a
+    site of your own.
+    """
+
+    name = "news"
+    site: Site
+
+    def __init__(
+        self,
+        site: str | Site | None = None,
+        site_file: str | None = None,
+        start_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if isinstance(site, Site):
+            self.site = site
+        elif site_file:
+            self.site = load_site_file(site_file)
+        else:
+            self.site = load_site(site or getattr(self, "site_name", None) or self.name)
+        if start_url:
+            self.site = self.site.on_host(start_url)
+        self.allowed_domains = list(self.site.allowed_domains)
+        self.listing_pages = 0
+        self.article_requests = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        kwargs.setdefault("site", crawler.settings.get("NEWSARCHIVE_SITE") or None)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES")
+        spider.max_articles = settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        since = settings.get("NEWSARCHIVE_SINCE")
+        spider.since = date.fromisoformat(since) if since else None
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.site.start_urls:
+            self.listing_pages += 1
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.failed)
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("newsarchive/errors/not_html")
+            self.logger.warning("%s: listing page is not text; skipped", response.url)
+            return
+        fetched_at = page_time(response)
+        yield from self._rates(response, fetched_at)
+        for url in self._article_links(response):
+            if self.max_articles and self.article_requests >= self.max_articles:
+                break
+            self.article_requests += 1
+            yield response.follow(url, callback=self.parse_article, errback=self.failed)
+        if self._older_than_since(response, fetched_at):
+            self.logger.info(
+                "%s: every item is older than %s; not paginating", response.url, self.since
+            )
+            return
+        for url in self._page_links(response):
+            if self.max_pages and self.listing_pages >= self.max_pages:
+                break
+            self.listing_pages += 1
+            yield response.follow(url, callback=self.parse_listing, errback=self.failed)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("newsarchive/errors/not_html")
+            self.logger.warning("%s: article page is not text; skipped", response.url)
+            return
+        fetched_at = page_time(response)
+        page = parse_article(
+            response.selector, self.site.article, now=fetched_at, tz=self.site.timezone
+        )
+        yield ArticleItem(
+            site=self.site.name,
+            url=response.url,
+            site_article_id=self.site.article_id(response.url),
+            page=page,
+            fetched_at=fetched_at,
+            lang=self.site.lang,
+        )
+        yield from self._rates(response, fetched_at)
+
+    def failed(self, failure: Failure) -> None:
+        """Count and log a request that brought no page, by URL and kind."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        kind = f"http_{response.status}" if response is not None else failure.type.__name__
+        self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
+        self.logger.warning("%s: not archived (%s)", request.url, kind)
+
+    def _rates(self, response: TextResponse, fetched_at: datetime) -> Iterator[RateItem]:
+        for css in self.site.rate_widget:
+            widget = response.css(css)
+            if not widget:
+                continue
+            block = parse_rates(widget[0])
+            if block is None:
+                continue
+            for rate in block.rates:
+                yield RateItem(
+                    site=self.site.name,
+                    url=response.url,
+                    timezone=self.site.timezone,
+                    source=block.source,
+                    as_of=block.as_of,
+                    currency=rate.currency,
+                    rate=rate.rate,
+                    change=rate.change,
+                    change_percent=rate.change_percent,
+                    observed_at=fetched_at,
+                )
+            return
+
+    def _article_links(self, response: TextResponse) -> list[str]:
+        return _links(response, self.site.listing.links, self._is_article)
+
+    def _page_links(self, response: TextResponse) -> list[str]:
+        pattern = self.site.listing.page_url
+        return [
+            url
+            for url in _hrefs(response, self.site.listing.pagination)
+            if self._allowed(url) and pattern.search(urlsplit(url).path)
+        ]
+
+    def _is_article(self, url: str) -> bool:
+        return self._allowed(url) and self.site.is_article(url)
+
+    def _allowed(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
+    def _older_than_since(self, response: TextResponse, fetched_at: datetime) -> bool:
+        """True when every dated item on the listing page is before ``since``."""
+        if self.since is None:
+            return False
+        dates = []
+        for css in self.site.listing.items:
+            for item in response.css(css):
+                stamp = _item_stamp(item, self.site, fetched_at)
+                if stamp is None:
+                    return False  # an undated item could be new
+                dates.append(stamp)
+        return bool(dates) and all(day < self.since for day in dates)
+
+
+def page_time(response: Response) -> datetime:
+    """When the server rendered the page: its ``Date`` header, else our clock.
+
+    DataLife Engine and its kind write ``Сегодня, 17:13`` from the server's clock at the moment
+    they render, and ``Date`` is that clock. For a live page it is the fetch time; for a page
+    replayed from Scrapy's HTTP cache it is the original fetch, not today, which is what makes
+    re-parsing cached pages give the same times.
+    """
+    header = response.headers.get(b"Date")
+    if header:
+        try:
+            moment = parsedate_to_datetime(header.decode("latin-1"))
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+    return datetime.now(UTC)
+
+
+def _item_stamp(item: Selector, site: Site, fetched_at: datetime) -> date | None:
+    for css in site.listing.item_date:
+        for match in item.css(css):
+            stamp = find_timestamp(match, now=fetched_at, tz=site.timezone)
+            if stamp is not None:
+                return stamp.value.date()
+    return None
+
+
+def _hrefs(response: TextResponse, alternatives: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for css in alternatives:
+        found.extend(response.urljoin(href) for href in response.css(css).getall())
+    return found
+
+
+def _links(response: TextResponse, containers: tuple[str, ...], wanted: Any) -> list[str]:
+    """Canonical URLs of the wanted links in the containers, once each, in page order."""
+    seen: dict[str, None] = {}
+    for css in containers:
+        for href in response.css(css).css("a::attr(href)").getall():
+            url = canonical_url(response.urljoin(href))
+            if wanted(url):
+                seen.setdefault(url, None)
+    return list(seen)

@@ -1,0 +1,53 @@
+"""Shared helpers: the demo site on a real local server, the CLI in a real subprocess.
+
+Crawls run in a subprocess because Twisted's reactor cannot be restarted inside one process,
+and because that is how people run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsarchive.demo import default_fixture_root
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_SITE = default_fixture_root()
+# Quick, quiet crawls of a loopback server: AutoThrottle's 1 s start delay only costs time here.
+FAST = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0")
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m newsarchive ARGS`` from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsarchive", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        check=False,
+    )
+
+
+def read_jsonl(folder: Path) -> list[dict[str, Any]]:
+    """Every record of every published file in a folder, files in name order."""
+    records = []
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle)
+    return records
+
+
+def expected_articles() -> list[dict[str, Any]]:
+    with (DEMO_SITE / "expected" / "articles.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def expected_rates() -> list[dict[str, Any]]:
+    with (DEMO_SITE / "expected" / "rates.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]

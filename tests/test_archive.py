@@ -1,0 +1,109 @@
+"""The archive on disk: atomic files, recovery of a killed run, the store, the one-writer lock."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsarchive.archive import Archive, ArchiveBusyError
+from newsarchive.archive.files import JsonlWriter, publish_leftovers
+
+
+def _article(number: int, version: int = 1, text: str = "текст") -> dict:
+    return {
+        "kind": "article",
+        "id": f"s:{number}",
+        "version": version,
+        "url": f"https://s/{number}",
+        "title": f"Заголовок {number}",
+        "content_hash": f"h{number}-{text}",
+    }
+
+
+def _rate(value: str) -> dict:
+    return {
+        "kind": "rates",
+        "source": "ЦБ",
+        "as_of": "2025-12-11",
+        "currency": "USD",
+        "rate": value,
+        "change": None,
+        "change_percent": None,
+    }
+
+
+def test_writer_publishes_only_whole_files(tmp_path: Path) -> None:
+    writer = JsonlWriter(tmp_path, "run", roll_records=2)
+    writer.write('{"a":1}')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run-0001.jsonl.part"]
+    writer.write('{"a":2}')
+    writer.write('{"a":3}')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run-0001.jsonl", "run-0002.jsonl.part"]
+    writer.close()
+    assert (tmp_path / "run-0001.jsonl").read_text() == '{"a":1}\n{"a":2}\n'
+    assert (tmp_path / "run-0002.jsonl").read_text() == '{"a":3}\n'
+    assert [p.name for p in writer.published] == ["run-0001.jsonl", "run-0002.jsonl"]
+
+
+def test_leftover_part_is_cut_to_its_last_whole_line(tmp_path: Path) -> None:
+    (tmp_path / "dead-0001.jsonl.part").write_bytes(b'{"a":1}\n{"a":2}\n{"a":')
+    (tmp_path / "dead-0002.jsonl.part").write_bytes(b'{"torn')
+    assert publish_leftovers(tmp_path) == [tmp_path / "dead-0001.jsonl"]
+    assert (tmp_path / "dead-0001.jsonl").read_bytes() == b'{"a":1}\n{"a":2}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dead-0001.jsonl"]
+
+
+def test_store_remembers_across_runs_and_versions_never_step_back(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, "s", "run1")
+    archive.open()
+    assert archive.known_article("s:1") is None
+    archive.write(_article(1))
+    archive.write(_article(1, version=2, text="правка"))
+    archive.write(_rate("12020.90"))
+    archive.close()
+
+    again = Archive(tmp_path, "s", "run2")
+    again.open()
+    known = again.known_article("s:1")
+    assert (known.version, known.content_hash) == (2, "h1-правка")
+    assert again.known_rate(_rate("12020.9")) == "12020.9||"
+    again.close()
+    lines = (tmp_path / "s" / "articles" / "run1-0001.jsonl").read_text().splitlines()
+    assert [json.loads(line)["version"] for line in lines] == [1, 2]
+
+
+def test_killed_run_is_recovered_and_remembered(tmp_path: Path) -> None:
+    folder = tmp_path / "s" / "articles"
+    folder.mkdir(parents=True)
+    # What a run killed mid-write leaves: two whole lines, a torn one, and no store entry.
+    lines = [json.dumps(_article(n), ensure_ascii=False) for n in (1, 2)]
+    (folder / "dead-0001.jsonl.part").write_text("\n".join(lines) + '\n{"kind": "art', "utf-8")
+    archive = Archive(tmp_path, "s", "run2")
+    archive.open()
+    assert archive.known_article("s:1") is not None
+    assert archive.known_article("s:2") is not None
+    archive.close()
+    assert (folder / "dead-0001.jsonl").read_text("utf-8").splitlines() == lines
+
+
+def test_a_published_file_the_store_missed_is_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "s" / "articles"
+    folder.mkdir(parents=True)
+    (folder / "copied-0001.jsonl").write_text(json.dumps(_article(7)) + "\n", "utf-8")
+    archive = Archive(tmp_path, "s", "run")
+    archive.open()
+    assert archive.known_article("s:7").version == 1
+    archive.close()
+
+
+def test_one_writer_per_site(tmp_path: Path) -> None:
+    first = Archive(tmp_path, "s", "run1")
+    first.open()
+    assert Archive.is_busy(tmp_path, "s")
+    second = Archive(tmp_path, "s", "run2")
+    with pytest.raises(ArchiveBusyError, match="another run is writing"):
+        second.open()
+    first.close()
+    assert not Archive.is_busy(tmp_path, "s")
+    second.open()
+    second.close()
