@@ -176,3 +176,23 @@ def test_scrapy_crawl_with_a_feed(tmp_path: Path) -> None:
     kinds = [item["kind"] for item in items]
     assert kinds.count("article") == len(expected_articles())
     assert kinds.count("rates") == 3
+
+
+@pytest.mark.parametrize(
+    ("options", "expected_ids"),
+    [
+        # Page 1 only: its ten items.
+        (("--max-pages", "1"), {16912, 16911, 16910, 16909, 16908, 16906, 16905, 15820, 16904,
+                                16903}),
+        (("--max-articles", "3"), {16912, 16911, 16910}),
+        # Page 1 is all 11 December; page 2 mixes days (the undated 16895 may be new, so it is
+        # fetched); page 3 is all older, so none of it is fetched and pagination stops there.
+        (("--since", "2025-12-11"), {16912, 16911, 16910, 16909, 16908, 16906, 16905, 15820,
+                                     16904, 16903, 16902, 16901, 16900, 16895}),
+    ],
+)
+def test_crawl_limits(tmp_path: Path, options: tuple[str, ...], expected_ids: set[int]) -> None:
+    with DemoServer(DEMO_SITE, port=0, virtual_clock=True) as server:
+        _crawl(server, tmp_path, *options)
+    articles = read_jsonl(tmp_path / "everyday" / "articles")
+    assert {int(r["id"].split(":")[1]) for r in articles} == expected_ids

@@ -6,7 +6,7 @@ Listing pages give article links and the next listing pages; article pages go to
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -80,12 +80,16 @@ class NewsSpider(scrapy.Spider):
             return
         fetched_at = page_time(response)
         yield from self._rates(response, fetched_at)
-        for url in self._article_links(response):
+        older = self._items_before_since(response, fetched_at)
+        links = self._article_links(response)
+        for url in links:
+            if url in older:
+                continue
             if self.max_articles and self.article_requests >= self.max_articles:
                 break
             self.article_requests += 1
             yield response.follow(url, callback=self.parse_article, errback=self.failed)
-        if self._older_than_since(response, fetched_at):
+        if links and older.issuperset(links):
             self.logger.info(
                 "%s: every item is older than %s; not paginating", response.url, self.since
             )
@@ -147,7 +151,11 @@ class NewsSpider(scrapy.Spider):
             return
 
     def _article_links(self, response: TextResponse) -> list[str]:
-        return _links(response, self.site.listing.links, self._is_article)
+        found: dict[str, None] = {}
+        for css in self.site.listing.links:
+            for block in response.css(css):
+                found.update(dict.fromkeys(_links(response, block, self._is_article)))
+        return list(found)
 
     def _page_links(self, response: TextResponse) -> list[str]:
         pattern = self.site.listing.page_url
@@ -164,18 +172,17 @@ class NewsSpider(scrapy.Spider):
         host = urlsplit(url).hostname or ""
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
-    def _older_than_since(self, response: TextResponse, fetched_at: datetime) -> bool:
-        """True when every dated item on the listing page is before ``since``."""
+    def _items_before_since(self, response: TextResponse, fetched_at: datetime) -> set[str]:
+        """Article links of the listing items dated before ``--since`` (undated ones may be new)."""
         if self.since is None:
-            return False
-        dates = []
+            return set()
+        older: set[str] = set()
         for css in self.site.listing.items:
             for item in response.css(css):
-                stamp = _item_stamp(item, self.site, fetched_at)
-                if stamp is None:
-                    return False  # an undated item could be new
-                dates.append(stamp)
-        return bool(dates) and all(day < self.since for day in dates)
+                day = _item_day(item, self.site, fetched_at)
+                if day is not None and day < self.since:
+                    older.update(_links(response, item, self._is_article))
+        return older
 
 
 def page_time(response: Response) -> datetime:
@@ -197,7 +204,8 @@ def page_time(response: Response) -> datetime:
     return datetime.now(UTC)
 
 
-def _item_stamp(item: Selector, site: Site, fetched_at: datetime) -> date | None:
+def _item_day(item: Selector, site: Site, fetched_at: datetime) -> date | None:
+    """The site-local day a listing item is dated, if it shows a date."""
     for css in site.listing.item_date:
         for match in item.css(css):
             stamp = find_timestamp(match, now=fetched_at, tz=site.timezone)
@@ -213,12 +221,11 @@ def _hrefs(response: TextResponse, alternatives: tuple[str, ...]) -> list[str]:
     return found
 
 
-def _links(response: TextResponse, containers: tuple[str, ...], wanted: Any) -> list[str]:
-    """Canonical URLs of the wanted links in the containers, once each, in page order."""
+def _links(response: TextResponse, block: Selector, wanted: Callable[[str], bool]) -> list[str]:
+    """Canonical URLs of the wanted links in a block, once each, in page order."""
     seen: dict[str, None] = {}
-    for css in containers:
-        for href in response.css(css).css("a::attr(href)").getall():
-            url = canonical_url(response.urljoin(href))
-            if wanted(url):
-                seen.setdefault(url, None)
+    for href in block.css("a::attr(href)").getall():
+        url = canonical_url(response.urljoin(href))
+        if wanted(url):
+            seen.setdefault(url, None)
     return list(seen)
