@@ -1,0 +1,116 @@
+"""The archive's memory: what has been archived, so that a re-run writes only what is new.
+
+``ArchiveStore`` is the interface the pipelines use; ``SqliteStore`` keeps it in one SQLite file
+inside the site's archive folder, so copying the folder copies the memory. A shared backend for
+several machines implements the same protocol.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["ArchiveStore", "KnownArticle", "RateKey", "SqliteStore"]
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    version: int
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateKey:
+    source: str
+    as_of: str
+    currency: str
+
+
+class ArchiveStore(Protocol):
+    def article(self, article_id: str) -> KnownArticle | None: ...
+
+    def remember_article(
+        self, article_id: str, version: int, content_hash: str, url: str
+    ) -> None: ...
+
+    def rate_value(self, key: RateKey) -> str | None: ...
+
+    def remember_rate(self, key: RateKey, value: str) -> None: ...
+
+    def is_indexed(self, file_name: str) -> bool: ...
+
+    def mark_indexed(self, file_name: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    url TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rates (
+    source TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (source, as_of, currency)
+);
+CREATE TABLE IF NOT EXISTS indexed_files (name TEXT PRIMARY KEY);
+"""
+
+
+class SqliteStore:
+    """``ArchiveStore`` in a SQLite file (WAL mode: readers never block the one writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process; only a power cut can lose the last
+        # commits, and recovery re-reads the archive files, which are the source of truth.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def article(self, article_id: str) -> KnownArticle | None:
+        row = self._db.execute(
+            "SELECT version, content_hash FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return KnownArticle(*row) if row else None
+
+    def remember_article(self, article_id: str, version: int, content_hash: str, url: str) -> None:
+        # Never step back: recovery may replay a file holding an older version.
+        self._db.execute(
+            "INSERT INTO articles (id, version, content_hash, url) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
+            "content_hash = excluded.content_hash, url = excluded.url "
+            "WHERE excluded.version > articles.version",
+            (article_id, version, content_hash, url),
+        )
+
+    def rate_value(self, key: RateKey) -> str | None:
+        row = self._db.execute(
+            "SELECT value FROM rates WHERE source = ? AND as_of = ? AND currency = ?",
+            (key.source, key.as_of, key.currency),
+        ).fetchone()
+        return row[0] if row else None
+
+    def remember_rate(self, key: RateKey, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO rates (source, as_of, currency, value) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (source, as_of, currency) DO UPDATE SET value = excluded.value",
+            (key.source, key.as_of, key.currency, value),
+        )
+
+    def is_indexed(self, file_name: str) -> bool:
+        query = "SELECT 1 FROM indexed_files WHERE name = ?"
+        return self._db.execute(query, (file_name,)).fetchone() is not None
+
+    def mark_indexed(self, file_name: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO indexed_files (name) VALUES (?)", (file_name,))
+
+    def close(self) -> None:
+        self._db.close()
