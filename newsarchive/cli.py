@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
 from newsarchive.archive import Archive, ArchiveBusyError
 from newsarchive.sites import Site, SiteError, available_sites, load_site, load_site_file
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -28,19 +31,7 @@ EXIT_BUSY = 5
 
 # Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
 # people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
-_CHATTY_LOGGERS = (
-    "scrapy.addons",
-    "scrapy.core.engine",
-    "scrapy.crawler",
-    "scrapy.extensions.logstats",
-    "scrapy.extensions.telnet",
-    "scrapy.middleware",
-    "scrapy.statscollectors",
-    "scrapy.utils.log",
-    "scrapy.core.scraper",
-    "scrapy.spidermiddlewares.httperror",
-    "scrapy.downloadermiddlewares",
-)
+_CHATTY_LOGGERS = ("scrapy", "twisted", "py.warnings")
 
 
 class UsageError(Exception):
@@ -236,7 +227,6 @@ def _output_folder(path: Path) -> Path:
 
 def _run_crawl(options: CrawlOptions) -> int:
     # Scrapy is imported here, not at the top: 'newsarchive sites' and '--help' stay instant.
-    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -256,13 +246,12 @@ def _run_crawl(options: CrawlOptions) -> int:
     for name, value in options.settings.items():
         settings.set(name, value, priority="cmdline")
 
+    # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl start and
+    # reset logger levels, and an analyst wants warnings and progress, not Scrapy's start-up.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     process = CrawlerProcess(settings)
+    _install_log_handler(settings, verbose=options.verbose)
     crawler = process.create_crawler(NewsSpider)
-    if not options.verbose:
-        for name in _CHATTY_LOGGERS:
-            logging.getLogger(name).setLevel(logging.WARNING)
-        # Scrapy installs its log handler when the crawl starts; filter it from then on.
-        crawler.signals.connect(_fold_tracebacks, signal=signals.engine_started)
     started = time.monotonic()
     process.crawl(crawler, site=options.site)
     process.start()
@@ -344,13 +333,29 @@ def _list_sites() -> int:
     return EXIT_OK
 
 
-def _fold_tracebacks() -> None:
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(_one_line_errors)
+def _install_log_handler(settings: Settings, *, verbose: bool) -> None:
+    log_file = settings.get("LOG_FILE")
+    handler: logging.Handler
+    if log_file:
+        mode = "a" if settings.getbool("LOG_FILE_APPEND") else "w"
+        handler = logging.FileHandler(log_file, mode=mode, encoding=settings.get("LOG_ENCODING"))
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+    )
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    if not verbose:
+        handler.addFilter(_for_analysts)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(handler.level)
 
 
-def _one_line_errors(record: logging.LogRecord) -> bool:
-    """Fold a logged exception into its message: analysts get the reason, not a traceback."""
+def _for_analysts(record: logging.LogRecord) -> bool:
+    """Drop Scrapy's own chatter below warnings; fold exceptions into one line."""
+    if record.levelno < logging.WARNING and record.name.startswith(_CHATTY_LOGGERS):
+        return False
     if record.exc_info and record.exc_info[1] is not None:
         error = record.exc_info[1]
         record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"

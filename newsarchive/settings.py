@@ -45,7 +45,10 @@ EXTENSIONS = {
 # Dropping an already archived record is the normal case of a re-run, not a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
+# Neither a telnet console nor Scrapy's remote-control HTTP server: an unattended archiver
+# opens no listening port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 # --- newsarchive's own settings ---

@@ -22,3 +22,6 @@ for _site_name in available_sites():
     )
     globals()[_spider.__name__] = _spider
     __all__.append(_spider.__name__)
+
+# Scrapy's loader lists every spider class a module's names point at: one name each.
+del _site_name, _spider
