@@ -13,7 +13,10 @@ NEWSPIDER_MODULE = "newsarchive.spiders"
 # --- Politeness. Scrapy's defaults are not polite enough for somebody else's news site. ---
 # Scrapy ships ROBOTSTXT_OBEY = False; an archiver run from cron for months must obey it.
 ROBOTSTXT_OBEY = True
-USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+# Sites must be able to tell who crawls them and how to reach them: the User-Agent is
+# "newsarchive/<version> (+<NEWSARCHIVE_CONTACT_URL>)" unless USER_AGENT is set explicitly.
+# Operators should point the contact at their own page (-s NEWSARCHIVE_CONTACT_URL=...).
+NEWSARCHIVE_CONTACT_URL = "https://github.com/newsarchive/newsarchive"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 AUTOTHROTTLE_ENABLED = True

@@ -163,3 +163,21 @@ def test_article_without_title_is_counted_not_archived(tmp_path: Path) -> None:
     chain.close()
     assert chain.stat("errors/title_missing") == 1
     assert read_jsonl(tmp_path / "everyday" / "articles") == []
+
+
+def test_user_agent_names_the_project_and_the_contact() -> None:
+    crawler = get_crawler(NewsSpider, {"NEWSARCHIVE_CONTACT_URL": "https://example.org/contact"})
+    assert crawler.settings["USER_AGENT"] == "newsarchive/0.1.0 (+https://example.org/contact)"
+    assert crawler.settings.getbool("ROBOTSTXT_OBEY") is False  # get_crawler skips our settings
+
+    from scrapy.settings import Settings
+
+    from newsarchive import settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    settings.set("USER_AGENT", "MyLab crawler (+mailto:lab@example.org)", priority="cmdline")
+    NewsSpider.update_settings(settings)
+    assert settings["USER_AGENT"] == "MyLab crawler (+mailto:lab@example.org)"
+    assert settings.getbool("ROBOTSTXT_OBEY") is True
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is True

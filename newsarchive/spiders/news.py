@@ -15,8 +15,10 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
+from newsarchive import __version__
 from newsarchive.parsers.article import find_timestamp, parse_article
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.records import ArticleItem, RateItem
@@ -67,6 +69,15 @@ class NewsSpider(scrapy.Spider):
         since = settings.get("NEWSARCHIVE_SINCE")
         spider.since = date.fromisoformat(since) if since else None
         return spider
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # Name the project and the operator's contact, unless USER_AGENT itself was given.
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:
+            contact = settings.get("NEWSARCHIVE_CONTACT_URL")
+            agent = f"newsarchive/{__version__} (+{contact})"
+            settings.set("USER_AGENT", agent, priority="spider")
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.site.start_urls:

@@ -1,0 +1,27 @@
+"""The benchmark scripts keep working: each runs at its tiny CI size (figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [("benchmarks/timestamps.py", "disagreements               0")],
+)
+def test_benchmark_runs_quick(script: str, expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, script, "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
