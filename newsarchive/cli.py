@@ -1,7 +1,9 @@
 """The ``newsarchive`` command: crawl a site into the archive, list sites, run the demo.
 
-Exit status: 0 the crawl ran; 2 bad input (site, URL, option, output folder); 3 no page of the
-site could be fetched; 5 another run is writing the same site's archive.
+Exit status (see ``newsarchive.health``): 0 a healthy run; 1 the crawl failed; 2 bad input (site,
+URL, option, output folder); 3 no listing page could be fetched; 4 pages that should hold
+articles yielded none; 5 another run is writing the same site's archive; 6 a required field was
+empty on too many articles.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -18,16 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
-from newsarchive.archive import Archive, ArchiveBusyError
+from newsarchive.archive import ArchiveBusyError, lock
+from newsarchive.health import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from newsarchive.sites import Site, SiteError, available_sites, load_site, load_site_file
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_UNREACHABLE = 3
-EXIT_BUSY = 5
 
 # Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
 # people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
@@ -47,6 +47,9 @@ class CrawlOptions:
     since: date | None
     settings: dict[str, str]
     verbose: bool
+    recheck_days: int = -1
+    resume: bool = False
+    max_missing_percent: float = 20.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,7 +90,10 @@ def _parser() -> argparse.ArgumentParser:
             "  newsarchive crawl https://everyday.uz/ --max-pages 3 --out /data/news\n"
             "  newsarchive crawl http://127.0.0.1:8765/ --site everyday   # a copy of a site\n"
             "  newsarchive crawl --site-file mysite.toml --since 2025-12-01\n"
-            "exit status: 0 ran, 2 bad input, 3 site unreachable, 5 archive busy"
+            "exit status: 0 healthy run; 1 crawl failed; 2 bad input; 3 no listing page could be\n"
+            "fetched; 4 listing or article pages yielded nothing (markup changed?); 5 another\n"
+            "run holds this archive; 6 title, body or published_at empty on more than\n"
+            "--max-missing percent of articles"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -118,6 +124,27 @@ def _parser() -> argparse.ArgumentParser:
         type=_iso_date,
         metavar="YYYY-MM-DD",
         help="stop paginating once a whole listing page is older than this day",
+    )
+    crawl.add_argument(
+        "--recheck-days",
+        type=_count,
+        metavar="N",
+        help="re-fetch archived articles still on the listing pages when their last fetch is N "
+        "or more days old, archiving edits as new versions (default: never; 0: every run)",
+    )
+    crawl.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the crawl's queue in the archive (Scrapy's JOBDIR) so that an interrupted "
+        "crawl, run again with --resume, continues where it stopped",
+    )
+    crawl.add_argument(
+        "--max-missing",
+        type=_percent,
+        default=20.0,
+        metavar="PERCENT",
+        help="exit with status 6 when title, body or published_at is empty on more than this "
+        "share of articles (default: 20)",
     )
     crawl.add_argument(
         "-s",
@@ -170,6 +197,9 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         since=args.since,
         settings=dict(_setting(pair) for pair in args.settings),
         verbose=args.verbose,
+        recheck_days=-1 if args.recheck_days is None else args.recheck_days,
+        resume=args.resume,
+        max_missing_percent=args.max_missing,
     )
 
 
@@ -233,37 +263,55 @@ def _run_crawl(options: CrawlOptions) -> int:
     from newsarchive import settings as defaults
     from newsarchive.spiders import NewsSpider
 
-    if Archive.is_busy(options.out, options.site.name):
-        raise ArchiveBusyError(f"another run is writing {options.out / options.site.name}")
-    settings = Settings()
-    settings.setmodule(defaults, priority="project")
-    settings.set("NEWSARCHIVE_DIR", str(options.out), priority="cmdline")
-    settings.set("NEWSARCHIVE_MAX_PAGES", options.max_pages, priority="cmdline")
-    settings.set("NEWSARCHIVE_MAX_ARTICLES", options.max_articles, priority="cmdline")
-    if options.since:
-        settings.set("NEWSARCHIVE_SINCE", options.since.isoformat(), priority="cmdline")
-    settings.set("LOGSTATS_INTERVAL", 0, priority="cmdline")
-    for name, value in options.settings.items():
-        settings.set(name, value, priority="cmdline")
-
-    # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl start and
-    # reset logger levels, and an analyst wants warnings and progress, not Scrapy's start-up.
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    _install_log_handler(settings, verbose=options.verbose)
-    crawler = process.create_crawler(NewsSpider)
-    started = time.monotonic()
-    process.crawl(crawler, site=options.site)
-    process.start()
+    folder = options.out / options.site.name
+    # Taken before anything else, so a second run exits at once and touches nothing.
+    lock.acquire(folder)
+    try:
+        settings = Settings()
+        settings.setmodule(defaults, priority="project")
+        overrides: dict[str, Any] = {
+            "NEWSARCHIVE_DIR": str(options.out),
+            "NEWSARCHIVE_MAX_PAGES": options.max_pages,
+            "NEWSARCHIVE_MAX_ARTICLES": options.max_articles,
+            "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
+            "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
+            "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
+            "LOGSTATS_INTERVAL": 0,
+            # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
+            # start and reset logger levels; analysts want warnings and progress, not start-up.
+            "LOG_INSTALL_ROOT_HANDLER": False,
+            **options.settings,
+        }
+        jobdir = folder / "job"
+        if options.resume:
+            overrides["JOBDIR"] = str(jobdir)
+        settings.setdict(overrides, priority="cmdline")
+        process = CrawlerProcess(settings)
+        _install_log_handler(settings, verbose=options.verbose)
+        crawler = process.create_crawler(NewsSpider)
+        started = time.monotonic()
+        process.crawl(crawler, site=options.site)
+        process.start()
+    finally:
+        lock.release(folder)
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    if options.resume and stats.get("finish_reason") == "finished":
+        # Done: the next --resume run must start from the first page, not from an empty queue.
+        shutil.rmtree(jobdir, ignore_errors=True)
     print(_summary(options, stats, time.monotonic() - started))
-    if not stats.get("response_received_count"):
+    status = stats.get("newsarchive/exit_status", EXIT_FAILED)
+    for reason in stats.get("newsarchive/health_reasons", []):
         print(
-            f"newsarchive: no page of {options.site.start_urls[0]} could be fetched",
+            f"newsarchive: unhealthy run of {options.site.start_urls[0]} "
+            f"({stats['newsarchive/health']}, exit status {status}): {reason}",
             file=sys.stderr,
         )
-        return EXIT_UNREACHABLE
-    return EXIT_OK
+    if status == EXIT_FAILED:
+        print(
+            "newsarchive: the crawl failed before it could finish; see the log above",
+            file=sys.stderr,
+        )
+    return int(status)
 
 
 def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
@@ -276,16 +324,19 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     }
     error_detail = ", ".join(f"{kind}: {count}" for kind, count in errors.items())
     files = stats.get("newsarchive/files") or []
+    already = stats.get("newsarchive/articles/unchanged", 0) + stats.get(
+        "newsarchive/articles/skipped_archived", 0
+    )
     articles_glob = options.out / options.site.name / "articles" / "*.jsonl"
     lines = [
         f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
         f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
         f"  pages fetched      {stats.get('response_received_count', 0)}",
         f"  articles written   {stats.get('newsarchive/articles/new', 0)} new, "
-        f"{stats.get('newsarchive/articles/updated', 0)} updated "
-        f"({stats.get('newsarchive/articles/unchanged', 0)} already archived)",
+        f"{stats.get('newsarchive/articles/updated', 0)} updated ({already} already archived)",
         f"  rate rows written  {stats.get('newsarchive/rates/new', 0)}",
         f"  errors             {error_count(stats)}" + (f" ({error_detail})" if errors else ""),
+        f"  health             {stats.get('newsarchive/health', 'unknown')}",
         f"  archive            {options.out / options.site.name}/",
     ]
     lines += [f"    {path}" for path in files]
@@ -385,6 +436,16 @@ def _port(text: str) -> int:
     value = _count(text)
     if value > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return value
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
     return value
 
 

@@ -30,7 +30,9 @@ def progress_line(stats: dict[str, object], elapsed: float) -> str:
     pages = int(stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
     new = stats.get("newsarchive/articles/new", 0)
     updated = stats.get("newsarchive/articles/updated", 0)
-    unchanged = stats.get("newsarchive/articles/unchanged", 0)
+    unchanged = stats.get("newsarchive/articles/unchanged", 0) + stats.get(
+        "newsarchive/articles/skipped_archived", 0
+    )
     rates = stats.get("newsarchive/rates/new", 0)
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (

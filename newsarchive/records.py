@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsarchive.health import Health
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.urls import canonical_url
 
@@ -27,6 +28,7 @@ __all__ = [
     "dumps",
     "rate_record",
     "rate_value",
+    "run_record",
 ]
 
 # Bumped when a field changes meaning or type; adding an optional field does not bump it.
@@ -122,6 +124,56 @@ def rate_record(item: RateItem) -> dict[str, Any]:
         "change_percent": item.change_percent,
         "observed_at": _utc(item.observed_at),
         "url": canonical_url(item.url),
+    }
+
+
+def run_record(
+    *,
+    run_id: str,
+    site: str,
+    started_at: datetime,
+    finished_at: datetime,
+    stats: dict[str, Any],
+    health: Health,
+    files: list[str],
+    recovered_runs: list[str],
+) -> dict[str, Any]:
+    """What one run did, for ``runs.jsonl``: counts, errors by kind, health."""
+
+    def count(key: str) -> int:
+        return int(stats.get(f"newsarchive/{key}", 0))
+
+    return {
+        "kind": "run",
+        "schema_version": SCHEMA_VERSION,
+        "run_id": run_id,
+        "site": site,
+        "started_at": _utc(started_at),
+        "finished_at": _utc(finished_at),
+        "finish_reason": stats.get("finish_reason"),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "pages": int(stats.get("response_received_count", 0)),
+        "listing_pages": count("listing/pages"),
+        "articles_parsed": count("articles/parsed"),
+        "articles_new": count("articles/new"),
+        "articles_updated": count("articles/updated"),
+        "articles_unchanged": count("articles/unchanged"),
+        "rate_rows": count("rates/new"),
+        "errors": {
+            key.removeprefix("newsarchive/errors/"): int(value)
+            for key, value in sorted(stats.items())
+            if key.startswith("newsarchive/errors/")
+        },
+        "missing": {
+            key.removeprefix("newsarchive/missing/"): int(value)
+            for key, value in sorted(stats.items())
+            if key.startswith("newsarchive/missing/")
+        },
+        "files": files,
+        "recovered_runs": recovered_runs,
+        "health": health.status,
+        "health_reasons": list(health.reasons),
+        "exit_status": health.exit_status,
     }
 
 

@@ -1,11 +1,13 @@
 """The archive on disk: atomic files, recovery of a killed run, the store, the one-writer lock."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from newsarchive.archive import Archive, ArchiveBusyError
+from newsarchive.archive import Archive, ArchiveBusyError, lock
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
 
 
@@ -17,6 +19,7 @@ def _article(number: int, version: int = 1, text: str = "текст") -> dict:
         "url": f"https://s/{number}",
         "title": f"Заголовок {number}",
         "content_hash": f"h{number}-{text}",
+        "fetched_at": "2025-12-11T13:00:00Z",
     }
 
 
@@ -66,6 +69,9 @@ def test_store_remembers_across_runs_and_versions_never_step_back(tmp_path: Path
     again.open()
     known = again.known_article("s:1")
     assert (known.version, known.content_hash) == (2, "h1-правка")
+    again.touch_article("s:1", "2025-12-12T08:00:00Z")
+    again.touch_article("s:1", "2025-12-12T07:00:00Z")  # an older fetch never wins
+    assert again.known_article("s:1").fetched_at == "2025-12-12T08:00:00Z"
     assert again.known_rate(_rate("12020.9")) == "12020.9||"
     again.close()
     lines = (tmp_path / "s" / "articles" / "run1-0001.jsonl").read_text().splitlines()
@@ -97,13 +103,41 @@ def test_a_published_file_the_store_missed_is_indexed(tmp_path: Path) -> None:
 
 
 def test_one_writer_per_site(tmp_path: Path) -> None:
-    first = Archive(tmp_path, "s", "run1")
-    first.open()
-    assert Archive.is_busy(tmp_path, "s")
-    second = Archive(tmp_path, "s", "run2")
-    with pytest.raises(ArchiveBusyError, match="another run is writing"):
-        second.open()
-    first.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(tmp_path / "s")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        assert Archive.is_busy(tmp_path, "s")
+        with pytest.raises(ArchiveBusyError, match="another run is writing"):
+            Archive(tmp_path, "s", "run2").open()
+    finally:
+        holder.kill()
+        holder.wait()
+    # The kernel released the dead process's lock: no stale lock file blocks the next run.
     assert not Archive.is_busy(tmp_path, "s")
-    second.open()
-    second.close()
+    archive = Archive(tmp_path, "s", "run3")
+    archive.open()
+    archive.close()
+
+
+def test_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
+    lock.acquire(tmp_path / "s")
+    archive = Archive(tmp_path, "s", "run")
+    archive.open()  # the command holds the lock, the pipelines open the archive under it
+    archive.close()
+    assert not Archive.is_busy(tmp_path, "s")
+    lock.release(tmp_path / "s")
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from newsarchive.archive import lock
+lock.acquire(Path(sys.argv[1]))
+print("held", flush=True)
+time.sleep(60)
+"""

@@ -88,5 +88,8 @@ def test_unreachable_site_is_status_3(tmp_path: Path) -> None:
         "AUTOTHROTTLE_ENABLED=0",
     )
     assert result.returncode == 3
-    assert f"no page of http://127.0.0.1:{port}/ could be fetched" in result.stderr
+    assert (
+        f"newsarchive: unhealthy run of http://127.0.0.1:{port}/ (unreachable, exit status 3): "
+        "no listing page could be fetched\n"
+    ) in result.stderr
     assert "Traceback" not in result.stderr

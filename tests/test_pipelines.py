@@ -161,7 +161,9 @@ def test_article_without_title_is_counted_not_archived(tmp_path: Path) -> None:
     page = ArticlePage(None, None, "Текст.", None, None, None)
     assert chain.feed(ArticleItem("everyday", item.url, "15820", page, FETCHED, "ru")) is None
     chain.close()
-    assert chain.stat("errors/title_missing") == 1
+    assert chain.stat("errors/incomplete_article") == 1
+    assert chain.stat("missing/title") == 1
+    assert chain.stat("missing/published_at") == 1
     assert read_jsonl(tmp_path / "everyday" / "articles") == []
 
 

@@ -4,8 +4,9 @@ Layout under the archive folder (``--out``, default ``./archive``)::
 
     <site>/articles/<run>-0001.jsonl   article records, one file per run (rolled when large)
     <site>/rates/<run>-0001.jsonl      rate rows
+    <site>/runs.jsonl                  one record per finished run: counts, errors, health
     <site>/state.sqlite3               what has been archived (see store.py)
-    <site>/.lock                       held by the one run writing this site
+    <site>/.lock                       held by the one run writing this site (see lock.py)
 
 A record is remembered in the store only after its line is written, and every published file is
 indexed into the store when a run opens the archive, so the store never claims a record the
@@ -14,25 +15,32 @@ files lack, and a killed run's records are remembered by the next one.
 
 from __future__ import annotations
 
-import fcntl
+import json
 import logging
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from newsarchive.archive import lock
 from newsarchive.archive.files import JsonlWriter, publish_leftovers, read_records
+from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
 from newsarchive.records import dumps, rate_value
 
-__all__ = ["Archive", "ArchiveBusyError", "ArchiveStore", "KnownArticle", "RateKey", "SqliteStore"]
+__all__ = [
+    "Archive",
+    "ArchiveBusyError",
+    "ArchiveStore",
+    "KnownArticle",
+    "RateKey",
+    "SqliteStore",
+    "read_runs",
+]
 
 logger = logging.getLogger(__name__)
 
 KINDS = {"article": "articles", "rates": "rates"}
-
-
-class ArchiveBusyError(RuntimeError):
-    """Another run holds this site's archive."""
+RUNS_FILE = "runs.jsonl"
 
 
 class Archive:
@@ -43,32 +51,19 @@ class Archive:
         self.run_id = run_id
         self.roll_records = roll_records
         self.store: ArchiveStore
-        self._lock: IO[str] | None = None
+        # Runs that were killed: their leftover files were published when this one opened.
+        self.recovered_runs: list[str] = []
+        self._locked = False
         self._writers: dict[str, JsonlWriter] = {}
 
     @staticmethod
     def is_busy(root: Path, site: str) -> bool:
-        """Whether a run holds the site's archive now (for a clear message before starting)."""
-        lock_path = root / site / ".lock"
-        if not lock_path.exists():
-            return False
-        with lock_path.open("a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
-            fcntl.flock(lock, fcntl.LOCK_UN)
-        return False
+        """Whether another process is writing the site's archive now."""
+        return lock.is_held_elsewhere(root / site)
 
     def open(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock = (self.folder / ".lock").open("a")
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock.close()
-            self._lock = None
-            raise ArchiveBusyError(f"another run is writing {self.folder}") from None
+        lock.acquire(self.folder)
+        self._locked = True
         self.store = SqliteStore(self.folder / "state.sqlite3")
         self._recover()
 
@@ -85,35 +80,58 @@ class Archive:
     def known_article(self, article_id: str) -> KnownArticle | None:
         return self.store.article(article_id)
 
+    def touch_article(self, article_id: str, fetched_at: str) -> None:
+        self.store.touch_article(article_id, fetched_at)
+
     def known_rate(self, record: dict[str, Any]) -> str | None:
         return self.store.rate_value(_rate_key(record))
 
     def published_files(self) -> list[Path]:
         return [path for writer in self._writers.values() for path in writer.published]
 
-    def close(self) -> None:
+    def append_run(self, record: dict[str, Any]) -> None:
+        """Add the run's record to ``runs.jsonl``: one write of one whole line, then fsync."""
+        line = (dumps(record) + "\n").encode()
+        descriptor = os.open(self.folder / RUNS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(descriptor, line)
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+    def finish_writing(self) -> None:
+        """Publish every file this run wrote (idempotent)."""
         for writer in self._writers.values():
             writer.close()
         for path in self.published_files():
             self.store.mark_indexed(_index_name(self.folder, path))
+
+    def close(self) -> None:
+        self.finish_writing()
         self.store.close()
-        if self._lock is not None:
-            fcntl.flock(self._lock, fcntl.LOCK_UN)
-            self._lock.close()
-            self._lock = None
+        if self._locked:
+            lock.release(self.folder)
+            self._locked = False
 
     def _remember(self, record: dict[str, Any]) -> None:
         if record["kind"] == "article":
             self.store.remember_article(
-                record["id"], record["version"], record["content_hash"], record["url"]
+                record["id"],
+                record["version"],
+                record["content_hash"],
+                record["url"],
+                record["fetched_at"],
             )
         else:
             self.store.remember_rate(_rate_key(record), rate_value(record))
 
     def _recover(self) -> None:
         """Publish what a killed run left and index every file the store has not seen."""
+        _trim_torn_line(self.folder / RUNS_FILE)
+        recovered: set[str] = set()
         for folder in KINDS.values():
-            publish_leftovers(self.folder / folder)
+            for path in publish_leftovers(self.folder / folder):
+                recovered.add(path.name.rsplit("-", 1)[0])
             for path in sorted((self.folder / folder).glob("*.jsonl")):
                 name = _index_name(self.folder, path)
                 if self.store.is_indexed(name):
@@ -124,6 +142,30 @@ class Archive:
                     count += 1
                 self.store.mark_indexed(name)
                 logger.info("indexed %d records of %s into the archive's store", count, path)
+        self.recovered_runs = sorted(recovered)
+        for run in self.recovered_runs:
+            logger.warning(
+                "run %s was killed before it finished; its complete records were kept", run
+            )
+
+
+def read_runs(folder: Path) -> list[dict[str, Any]]:
+    """The run records of a site's archive folder, oldest first."""
+    path = folder / RUNS_FILE
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.endswith("\n")]
+
+
+def _trim_torn_line(path: Path) -> None:
+    if not path.exists():
+        return
+    with path.open("r+b") as handle:
+        data = handle.read()
+        keep = data.rfind(b"\n") + 1
+        if keep < len(data):
+            handle.truncate(keep)
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:
@@ -132,3 +174,4 @@ def _rate_key(record: dict[str, Any]) -> RateKey:
 
 def _index_name(folder: Path, path: Path) -> str:
     return os.path.relpath(path, folder)
+

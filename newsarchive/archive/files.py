@@ -39,7 +39,8 @@ class JsonlWriter:
         """Append one line (no newline inside it); returns the file it will be published as."""
         if self._file is None:
             self._open_next()
-        assert self._file is not None and self._path is not None
+        assert self._file is not None
+        assert self._path is not None
         self._file.write(line + "\n")
         # Flushed per line: a killed process then loses at most the line being written.
         self._file.flush()
@@ -63,12 +64,13 @@ class JsonlWriter:
         self._lines = 0
 
     def _publish(self) -> None:
-        assert self._file is not None and self._path is not None
+        assert self._file is not None
+        assert self._path is not None
         part = Path(self._file.name)
         os.fsync(self._file.fileno())
         self._file.close()
         self._file = None
-        os.replace(part, self._path)
+        part.replace(self._path)
         _fsync_folder(self.folder)
         self.published.append(self._path)
 
@@ -91,7 +93,7 @@ def publish_leftovers(folder: Path) -> list[Path]:
             os.fsync(handle.fileno())
         target = part.with_name(part.name.removesuffix(PART_SUFFIX))
         if keep:
-            os.replace(part, target)
+            part.replace(target)
             published.append(target)
         else:
             part.unlink()

@@ -19,6 +19,7 @@ __all__ = ["ArchiveStore", "KnownArticle", "RateKey", "SqliteStore"]
 class KnownArticle:
     version: int
     content_hash: str
+    fetched_at: str  # when it was last fetched (ISO 8601, UTC), changed or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,8 @@ CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
-    url TEXT NOT NULL
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rates (
     source TEXT NOT NULL,
@@ -77,18 +79,29 @@ class SqliteStore:
 
     def article(self, article_id: str) -> KnownArticle | None:
         row = self._db.execute(
-            "SELECT version, content_hash FROM articles WHERE id = ?", (article_id,)
+            "SELECT version, content_hash, fetched_at FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return KnownArticle(*row) if row else None
 
-    def remember_article(self, article_id: str, version: int, content_hash: str, url: str) -> None:
+    def remember_article(
+        self, article_id: str, version: int, content_hash: str, url: str, fetched_at: str
+    ) -> None:
         # Never step back: recovery may replay a file holding an older version.
         self._db.execute(
-            "INSERT INTO articles (id, version, content_hash, url) VALUES (?, ?, ?, ?) "
+            "INSERT INTO articles (id, version, content_hash, url, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
-            "content_hash = excluded.content_hash, url = excluded.url "
+            "content_hash = excluded.content_hash, url = excluded.url, "
+            "fetched_at = excluded.fetched_at "
             "WHERE excluded.version > articles.version",
-            (article_id, version, content_hash, url),
+            (article_id, version, content_hash, url, fetched_at),
+        )
+
+    def touch_article(self, article_id: str, fetched_at: str) -> None:
+        """Note that an unchanged article was fetched again (for --recheck-days)."""
+        self._db.execute(
+            "UPDATE articles SET fetched_at = ? WHERE id = ? AND fetched_at < ?",
+            (fetched_at, article_id, fetched_at),
         )
 
     def rate_value(self, key: RateKey) -> str | None:

@@ -279,9 +279,12 @@ class _HTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], site: FixtureSite, verbose: bool) -> None:
+    def __init__(
+        self, address: tuple[str, int], site: FixtureSite, verbose: bool, delay: float = 0.0
+    ) -> None:
         self.site = site
         self.verbose = verbose
+        self.delay = delay
         super().__init__(address, _Handler)
 
     def server_bind(self) -> None:
@@ -319,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, *, send_body: bool) -> None:
         server = cast(_HTTPServer, self.server)
+        if server.delay:
+            time.sleep(server.delay)  # a slow site, for tests that must catch a crawl mid-way
         host = self.headers.get("Host", "")
         if not _HOST_HEADER.match(host):
             host = f"{server.server_name}:{server.server_port}"
@@ -359,11 +364,14 @@ class DemoServer:
         verbose: bool = False,
         clock: Clock | None = None,
         virtual_clock: bool = False,
+        delay: float = 0.0,
     ) -> None:
         self.site = FixtureSite(root, site_now=site_now, clock=clock, virtual_clock=virtual_clock)
         self.host = host
         self.requested_port = port
         self.verbose = verbose
+        # Seconds each response waits before it is sent: a slow site for crash and lock tests.
+        self.delay = delay
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -373,7 +381,9 @@ class DemoServer:
         if self._httpd is not None:
             return
         try:
-            self._httpd = _HTTPServer((self.host, self.requested_port), self.site, self.verbose)
+            self._httpd = _HTTPServer(
+                (self.host, self.requested_port), self.site, self.verbose, self.delay
+            )
         except OSError as exc:
             hint = ""
             if exc.errno == errno.EADDRINUSE:

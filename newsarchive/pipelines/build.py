@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 # An article record without these is no article: it is counted and logged, never archived.
 REQUIRED_ARTICLE_FIELDS = ("title", "body")
+# Counted when empty (newsarchive/missing/<field>), for the run's health (see health.py).
+WATCHED_FIELDS = ("title", "body", "published_at", "lead", "section")
 
 
 class RecordBuilderPipeline:
@@ -32,9 +34,14 @@ class RecordBuilderPipeline:
         if not isinstance(item, ArticleItem):
             return item
         record = article_record(item)
+        self.stats.inc_value("newsarchive/articles/parsed")
+        for field in WATCHED_FIELDS:
+            if not record[field]:
+                self.stats.inc_value(f"newsarchive/missing/{field}")
         missing = [field for field in REQUIRED_ARTICLE_FIELDS if not record[field]]
         if missing:
+            self.stats.inc_value("newsarchive/articles/incomplete")
+            self.stats.inc_value("newsarchive/errors/incomplete_article")
             reason = f"no {' and no '.join(missing)} found"
-            self.stats.inc_value(f"newsarchive/errors/{missing[0]}_missing")
             raise DropItem(f"{item.url}: {reason}; not archived", log_level="WARNING")
         return record

@@ -42,6 +42,7 @@ class DeduplicationPipeline:
             return record
         if known.content_hash == record["content_hash"]:
             self.stats.inc_value("newsarchive/articles/unchanged")
+            self.archive.touch_article(record["id"], record["fetched_at"])
             raise DropItem(f"{record['url']}: already archived as {record['id']}")
         record["version"] = known.version + 1
         self.stats.inc_value("newsarchive/articles/updated")

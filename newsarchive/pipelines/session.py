@@ -2,7 +2,8 @@
 
 The deduplication and writer pipelines each do one thing, but must see the same store: the
 first one to open asks for the crawl's archive, which is opened once and closed when the
-spider closes (after every pipeline's ``close_spider``).
+spider closes (after every pipeline's ``close_spider``). Closing publishes the run's files,
+judges the run's health and appends its record to ``runs.jsonl``, all under the site's lock.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from newsarchive.archive import Archive
+from newsarchive.health import assess
+from newsarchive.records import run_record
 
 __all__ = ["archive_for", "new_run_id"]
 
@@ -31,25 +34,47 @@ def new_run_id(now: datetime | None = None) -> str:
 def archive_for(crawler: Crawler) -> Archive:
     """The crawl's archive, opened on first use for the spider's site."""
     archive = _ARCHIVES.get(crawler)
-    if archive is None:
-        settings = crawler.settings
-        spider = crawler.spider
-        assert spider is not None, "the archive is opened when the spider opens"
-        archive = Archive(
-            Path(settings.get("NEWSARCHIVE_DIR")),
-            spider.site.name,
-            settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(),
-            roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
+    if archive is not None:
+        return archive
+    settings = crawler.settings
+    spider = crawler.spider
+    assert spider is not None, "the archive is opened when the spider opens"
+    started_at = datetime.now(UTC)
+    archive = Archive(
+        Path(settings.get("NEWSARCHIVE_DIR")),
+        spider.site.name,
+        settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at),
+        roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
+    )
+    archive.open()
+    _ARCHIVES[crawler] = archive
+
+    def close() -> None:
+        archive.finish_writing()
+        stats = crawler.stats
+        health = assess(
+            stats.get_stats(), max_missing_share=settings.getfloat("NEWSARCHIVE_MAX_MISSING_SHARE")
         )
-        archive.open()
-        _ARCHIVES[crawler] = archive
-
-        def close() -> None:
-            archive.close()
-            crawler.stats.set_value(
-                "newsarchive/files", [str(p) for p in archive.published_files()]
+        files = archive.published_files()
+        stats.set_value("newsarchive/files", [str(path) for path in files])
+        stats.set_value("newsarchive/health", health.status)
+        stats.set_value("newsarchive/health_reasons", list(health.reasons))
+        stats.set_value("newsarchive/exit_status", health.exit_status)
+        archive.append_run(
+            run_record(
+                run_id=archive.run_id,
+                site=spider.site.name,
+                started_at=started_at,
+                finished_at=datetime.now(UTC),
+                stats=stats.get_stats(),
+                health=health,
+                # Relative to the site's folder, so that a copied archive still adds up.
+                files=[path.relative_to(archive.folder).as_posix() for path in files],
+                recovered_runs=archive.recovered_runs,
             )
-            _ARCHIVES.pop(crawler, None)
+        )
+        archive.close()
+        _ARCHIVES.pop(crawler, None)
 
-        crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
+    crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
     return archive

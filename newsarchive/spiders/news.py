@@ -7,7 +7,7 @@ Listing pages give article links and the next listing pages; article pages go to
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,9 +19,11 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from newsarchive import __version__
+from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import find_timestamp, parse_article
 from newsarchive.parsers.rates import parse_rates
-from newsarchive.records import ArticleItem, RateItem
+from newsarchive.pipelines.session import archive_for
+from newsarchive.records import ArticleItem, RateItem, article_id
 from newsarchive.sites import Site, load_site, load_site_file
 from newsarchive.urls import canonical_url
 
@@ -66,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         settings = crawler.settings
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES")
         spider.max_articles = settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        spider.recheck_days = settings.getfloat("NEWSARCHIVE_RECHECK_DAYS")
         since = settings.get("NEWSARCHIVE_SINCE")
         spider.since = date.fromisoformat(since) if since else None
         return spider
@@ -82,28 +85,42 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for url in self.site.start_urls:
             self.listing_pages += 1
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.failed)
+            # dont_filter: a --resume run fetches the first page again to see what is new.
+            yield scrapy.Request(
+                url, callback=self.parse_listing, errback=self.failed, dont_filter=True
+            )
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newsarchive/errors/not_html")
             self.logger.warning("%s: listing page is not text; skipped", response.url)
             return
+        stats = self.crawler.stats
+        stats.inc_value("newsarchive/listing/pages")
         fetched_at = page_time(response)
         yield from self._rates(response, fetched_at)
-        older = self._items_before_since(response, fetched_at)
         links = self._article_links(response)
+        stats.inc_value("newsarchive/listing/article_links", len(links))
+        older = self._items_before_since(response, fetched_at)
+        archived = too_old = 0
         for url in links:
             if url in older:
+                too_old += 1
                 continue
+            known = self._known(url)
+            if known is not None:
+                archived += 1
+                if not self._due_for_recheck(known, fetched_at):
+                    stats.inc_value("newsarchive/articles/skipped_archived")
+                    continue
             if self.max_articles and self.article_requests >= self.max_articles:
                 break
             self.article_requests += 1
             yield response.follow(url, callback=self.parse_article, errback=self.failed)
-        if links and older.issuperset(links):
-            self.logger.info(
-                "%s: every item is older than %s; not paginating", response.url, self.since
-            )
+        if links and archived + too_old == len(links):
+            # Listings are newest first: a page of nothing new means the rest is archived too.
+            why = "already archived" if not older else f"archived or older than {self.since}"
+            self.logger.info("%s: every article is %s; not paginating", response.url, why)
             return
         for url in self._page_links(response):
             if self.max_pages and self.listing_pages >= self.max_pages:
@@ -175,6 +192,17 @@ class NewsSpider(scrapy.Spider):
             for url in _hrefs(response, self.site.listing.pagination)
             if self._allowed(url) and pattern.search(urlsplit(url).path)
         ]
+
+    def _known(self, url: str) -> KnownArticle | None:
+        """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
+        key = article_id(self.site.name, url, self.site.article_id(url))
+        return archive_for(self.crawler).known_article(key)
+
+    def _due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
+        if self.recheck_days < 0:
+            return False
+        last = datetime.fromisoformat(known.fetched_at)
+        return now - last >= timedelta(days=self.recheck_days)
 
     def _is_article(self, url: str) -> bool:
         return self._allowed(url) and self.site.is_article(url)

@@ -1,0 +1,74 @@
+"""Was a run healthy? The answer a scheduler reads from the exit status.
+
+A crawl that "finished" can still have archived nothing useful: the site was down, or it
+changed its markup so that listing pages yield no links or articles lose their dates. Each of
+those has its own exit status, so cron mail or a systemd unit's failure says which.
+
+>>> assess({"newsarchive/listing/pages": 1, "newsarchive/listing/article_links": 0}).status
+'nothing_parsed'
+>>> stats = {"newsarchive/listing/pages": 1, "newsarchive/listing/article_links": 10,
+...          "newsarchive/articles/parsed": 10, "newsarchive/missing/published_at": 4}
+>>> health = assess(stats, max_missing_share=0.2)
+>>> health.exit_status, health.reasons
+(6, ('published_at empty on 4 of 10 articles (40%; at most 20% allowed)',))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "EXIT_BUSY",
+    "EXIT_FAILED",
+    "EXIT_FIELDS_MISSING",
+    "EXIT_NOTHING_PARSED",
+    "EXIT_OK",
+    "EXIT_UNREACHABLE",
+    "EXIT_USAGE",
+    "REQUIRED_FIELDS",
+    "Health",
+    "assess",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the crawl itself broke down before it could be judged
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_NOTHING_PARSED = 4
+EXIT_BUSY = 5
+EXIT_FIELDS_MISSING = 6
+
+# Fields whose absence on many articles means the site's markup moved under our selectors.
+REQUIRED_FIELDS = ("title", "body", "published_at")
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    status: str  # "ok", "unreachable", "nothing_parsed" or "fields_missing"
+    exit_status: int
+    reasons: tuple[str, ...] = ()
+
+
+def assess(stats: dict[str, Any], *, max_missing_share: float = 0.2) -> Health:
+    """Judge a run from its crawl stats (the ``newsarchive/...`` counters)."""
+    listing_pages = stats.get("newsarchive/listing/pages", 0)
+    if not listing_pages:
+        return Health("unreachable", EXIT_UNREACHABLE, ("no listing page could be fetched",))
+    if not stats.get("newsarchive/listing/article_links", 0):
+        reason = f"{listing_pages} listing page(s) held no article link; has the markup changed?"
+        return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
+    parsed = stats.get("newsarchive/articles/parsed", 0)
+    missing = {field: stats.get(f"newsarchive/missing/{field}", 0) for field in REQUIRED_FIELDS}
+    if parsed and stats.get("newsarchive/articles/incomplete", 0) == parsed:
+        reason = f"none of {parsed} article pages had a title and a body; has the markup changed?"
+        return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
+    reasons = tuple(
+        f"{field} empty on {count} of {parsed} articles "
+        f"({count / parsed:.0%}; at most {max_missing_share:.0%} allowed)"
+        for field, count in missing.items()
+        if parsed and count / parsed > max_missing_share
+    )
+    if reasons:
+        return Health("fields_missing", EXIT_FIELDS_MISSING, reasons)
+    return Health("ok", EXIT_OK)
