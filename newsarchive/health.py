@@ -50,8 +50,14 @@ class Health:
     reasons: tuple[str, ...] = ()
 
 
-def assess(stats: dict[str, Any], *, max_missing_share: float = 0.2) -> Health:
-    """Judge a run from its crawl stats (the ``newsarchive/...`` counters)."""
+def assess(
+    stats: dict[str, Any], *, max_missing_share: float = 0.2, min_articles: int = 5
+) -> Health:
+    """Judge a run from its crawl stats (the ``newsarchive/...`` counters).
+
+    Shares of empty fields are judged only over ``min_articles`` or more articles: one dateless
+    story among the two a quiet hour brings is not markup drift.
+    """
     listing_pages = stats.get("newsarchive/listing/pages", 0)
     if not listing_pages:
         return Health("unreachable", EXIT_UNREACHABLE, ("no listing page could be fetched",))
@@ -67,7 +73,7 @@ def assess(stats: dict[str, Any], *, max_missing_share: float = 0.2) -> Health:
         f"{field} empty on {count} of {parsed} articles "
         f"({count / parsed:.0%}; at most {max_missing_share:.0%} allowed)"
         for field, count in missing.items()
-        if parsed and count / parsed > max_missing_share
+        if parsed >= max(min_articles, 1) and count / parsed > max_missing_share
     )
     if reasons:
         return Health("fields_missing", EXIT_FIELDS_MISSING, reasons)

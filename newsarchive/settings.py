@@ -69,10 +69,15 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
 # A run is unhealthy (exit status 6) when title, body or published_at is empty on more than
 # this share of the articles it parsed: the usual sign that the site changed its markup.
 NEWSARCHIVE_MAX_MISSING_SHARE = 0.2
+# ... judged only over at least this many articles parsed in the run.
+NEWSARCHIVE_HEALTH_MIN_ARTICLES = 5
 # Re-fetch an archived article seen on a listing page when its last fetch is at least this
 # many days old, to archive edits as new versions; -1 never re-fetches (the default: an
 # unchanged re-run then fetches only the first listing page).
 NEWSARCHIVE_RECHECK_DAYS = -1
+# The archive's memory of what it holds: a class implementing
+# newsarchive.archive.store.ArchiveStore, built with the path it may keep its state at.
+NEWSARCHIVE_STORE = "newsarchive.archive.store.SqliteStore"
 # An archive file is closed and published (renamed to *.jsonl) after this many records, so a
 # crawl that runs for hours shows its results before it ends and a crash loses no closed file.
 NEWSARCHIVE_ROLL_RECORDS = 5000

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.archive import Archive, ArchiveBusyError, lock
+from newsarchive.archive import Archive, ArchiveBusyError, lock, read_runs
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
 
 
@@ -141,3 +141,25 @@ lock.acquire(Path(sys.argv[1]))
 print("held", flush=True)
 time.sleep(60)
 """
+
+
+def test_run_log_and_killed_runs_are_named(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    (folder / "articles").mkdir(parents=True)
+    (folder / "articles" / "20251211T130000Z-dead-0001.jsonl.part").write_text(
+        json.dumps(_article(1)) + "\n", "utf-8"
+    )
+    (folder / "runs.jsonl").write_bytes(b'{"kind":"run","run_id":"a"}\n{"kind":"run","ru')
+    archive = Archive(tmp_path, "s", "run2")
+    archive.open()
+    assert archive.recovered_runs == ["20251211T130000Z-dead"]
+    assert not archive.listings_were_complete
+    archive.append_run({"kind": "run", "run_id": "run2"})
+    archive.mark_listings_complete()
+    archive.close()
+    assert [run["run_id"] for run in read_runs(folder)] == ["a", "run2"]
+    again = Archive(tmp_path, "s", "run3")
+    again.open()
+    assert again.listings_were_complete
+    assert again.recovered_runs == []
+    again.close()

@@ -12,7 +12,10 @@ from tests.conftest import ROOT
 
 @pytest.mark.parametrize(
     ("script", "expected"),
-    [("benchmarks/timestamps.py", "disagreements               0")],
+    [
+        ("benchmarks/timestamps.py", "disagreements               0"),
+        ("benchmarks/incremental.py", "unchanged re-run       2 requests"),
+    ],
 )
 def test_benchmark_runs_quick(script: str, expected: str) -> None:
     result = subprocess.run(

@@ -11,6 +11,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from newsarchive import settings as defaults
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.timestamps import parse_timestamp
 from newsarchive.pipelines import (
@@ -29,7 +30,8 @@ class Chain:
     """The three pipelines of one crawl, opened on a spider for the everyday site."""
 
     def __init__(self, out: Path) -> None:
-        self.crawler = get_crawler(NewsSpider, {"NEWSARCHIVE_DIR": str(out)})
+        project = {name: value for name, value in vars(defaults).items() if name.isupper()}
+        self.crawler = get_crawler(NewsSpider, {**project, "NEWSARCHIVE_DIR": str(out)})
         self.crawler.spider = self.crawler._create_spider(site="everyday")
         self.crawler.stats.open_spider()
         self.stages = [
@@ -174,8 +176,6 @@ def test_user_agent_names_the_project_and_the_contact() -> None:
 
     from scrapy.settings import Settings
 
-    from newsarchive import settings as defaults
-
     settings = Settings()
     settings.setmodule(defaults, priority="project")
     settings.set("USER_AGENT", "MyLab crawler (+mailto:lab@example.org)", priority="cmdline")
@@ -183,3 +183,20 @@ def test_user_agent_names_the_project_and_the_contact() -> None:
     assert settings["USER_AGENT"] == "MyLab crawler (+mailto:lab@example.org)"
     assert settings.getbool("ROBOTSTXT_OBEY") is True
     assert settings.getbool("AUTOTHROTTLE_ENABLED") is True
+
+
+def test_health_judges_shares_only_over_enough_articles() -> None:
+    from newsarchive.health import assess
+
+    quiet_hour = {
+        "newsarchive/listing/pages": 1,
+        "newsarchive/listing/article_links": 10,
+        "newsarchive/articles/parsed": 2,
+        "newsarchive/missing/published_at": 1,
+    }
+    assert assess(quiet_hour).status == "ok"
+    assert assess(quiet_hour, min_articles=2).status == "fields_missing"
+    unreachable = assess({})
+    assert (unreachable.status, unreachable.exit_status) == ("unreachable", 3)
+    broken = {**quiet_hour, "newsarchive/articles/incomplete": 2}
+    assert assess(broken).exit_status == 4

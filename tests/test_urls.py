@@ -1,5 +1,6 @@
 import pytest
 
+from newsarchive.sites import load_site
 from newsarchive.urls import canonical_url
 
 
@@ -36,3 +37,23 @@ from newsarchive.urls import canonical_url
 )
 def test_canonical_url(url: str, expected: str) -> None:
     assert canonical_url(url) == expected
+
+
+def test_article_id_ignores_how_the_url_was_spelled() -> None:
+    from newsarchive.records import article_id
+
+    spellings = [
+        "http://x.org/news/a.html",
+        "https://x.org/news/a.html?utm_source=tg&utm_medium=social",
+        "https://X.org:443/news/a.html/#comments",
+    ]
+    assert len({article_id("x", url, None) for url in spellings}) == 1
+    # DLE ids survive a section move and a new slug.
+    site = load_site("everyday")
+    moved = [
+        "https://everyday.uz/health/15820-post.html",
+        "http://everyday.uz/world/15820-novyj-zagolovok.html",
+    ]
+    assert {article_id("everyday", url, site.article_id(url)) for url in moved} == {
+        "everyday:15820"
+    }

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,18 +42,32 @@ logger = logging.getLogger(__name__)
 
 KINDS = {"article": "articles", "rates": "rates"}
 RUNS_FILE = "runs.jsonl"
+LISTINGS_COMPLETE = "listings_complete"
 
 
 class Archive:
     """One run's handle on a site's archive: locked, recovered, and ready to append."""
 
-    def __init__(self, root: Path, site: str, run_id: str, *, roll_records: int = 5000) -> None:
+    def __init__(
+        self,
+        root: Path,
+        site: str,
+        run_id: str,
+        *,
+        roll_records: int = 5000,
+        store_class: Callable[[Path], ArchiveStore] = SqliteStore,
+    ) -> None:
         self.folder = root / site
         self.run_id = run_id
         self.roll_records = roll_records
+        self.store_class = store_class
         self.store: ArchiveStore
         # Runs that were killed: their leftover files were published when this one opened.
         self.recovered_runs: list[str] = []
+        # Whether the last run walked the listings down to what was already archived. If not
+        # (killed, limited, a listing page failed), older articles may be missing below the
+        # newest ones, and this run must not stop at the first page of nothing new.
+        self.listings_were_complete = False
         self._locked = False
         self._writers: dict[str, JsonlWriter] = {}
 
@@ -64,8 +79,11 @@ class Archive:
     def open(self) -> None:
         lock.acquire(self.folder)
         self._locked = True
-        self.store = SqliteStore(self.folder / "state.sqlite3")
+        self.store = self.store_class(self.folder / "state.sqlite3")
         self._recover()
+        self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
+        # Cleared until this run proves otherwise: a kill leaves it cleared for the next run.
+        self.store.set_flag(LISTINGS_COMPLETE, False)
 
     def write(self, record: dict[str, Any]) -> None:
         """Append a record to its kind's file, then remember it."""
@@ -85,6 +103,10 @@ class Archive:
 
     def known_rate(self, record: dict[str, Any]) -> str | None:
         return self.store.rate_value(_rate_key(record))
+
+    def mark_listings_complete(self) -> None:
+        """This run walked every listing page it had to: the next run may stop early."""
+        self.store.set_flag(LISTINGS_COMPLETE, True)
 
     def published_files(self) -> list[Path]:
         return [path for writer in self._writers.values() for path in writer.published]

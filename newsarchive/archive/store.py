@@ -42,6 +42,10 @@ class ArchiveStore(Protocol):
 
     def is_indexed(self, file_name: str) -> bool: ...
 
+    def flag(self, name: str) -> bool: ...
+
+    def set_flag(self, name: str, value: bool) -> None: ...
+
     def mark_indexed(self, file_name: str) -> None: ...
 
     def close(self) -> None: ...
@@ -63,6 +67,7 @@ CREATE TABLE IF NOT EXISTS rates (
     PRIMARY KEY (source, as_of, currency)
 );
 CREATE TABLE IF NOT EXISTS indexed_files (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 
 
@@ -124,6 +129,17 @@ class SqliteStore:
 
     def mark_indexed(self, file_name: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO indexed_files (name) VALUES (?)", (file_name,))
+
+    def flag(self, name: str) -> bool:
+        row = self._db.execute("SELECT value FROM flags WHERE name = ?", (name,)).fetchone()
+        return bool(row and row[0])
+
+    def set_flag(self, name: str, value: bool) -> None:
+        self._db.execute(
+            "INSERT INTO flags (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, int(value)),
+        )
 
     def close(self) -> None:
         self._db.close()

@@ -11,10 +11,13 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 
 from newsarchive.archive import Archive
 from newsarchive.health import assess
@@ -45,6 +48,7 @@ def archive_for(crawler: Crawler) -> Archive:
         spider.site.name,
         settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at),
         roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
+        store_class=load_object(settings.get("NEWSARCHIVE_STORE")),
     )
     archive.open()
     _ARCHIVES[crawler] = archive
@@ -53,13 +57,17 @@ def archive_for(crawler: Crawler) -> Archive:
         archive.finish_writing()
         stats = crawler.stats
         health = assess(
-            stats.get_stats(), max_missing_share=settings.getfloat("NEWSARCHIVE_MAX_MISSING_SHARE")
+            stats.get_stats(),
+            max_missing_share=settings.getfloat("NEWSARCHIVE_MAX_MISSING_SHARE"),
+            min_articles=settings.getint("NEWSARCHIVE_HEALTH_MIN_ARTICLES"),
         )
         files = archive.published_files()
         stats.set_value("newsarchive/files", [str(path) for path in files])
         stats.set_value("newsarchive/health", health.status)
         stats.set_value("newsarchive/health_reasons", list(health.reasons))
         stats.set_value("newsarchive/exit_status", health.exit_status)
+        if _walked_all_listings(settings, stats.get_stats()):
+            archive.mark_listings_complete()
         archive.append_run(
             run_record(
                 run_id=archive.run_id,
@@ -78,3 +86,18 @@ def archive_for(crawler: Crawler) -> Archive:
 
     crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
     return archive
+
+
+def _walked_all_listings(settings: Settings, stats: dict[str, Any]) -> bool:
+    """Whether the run read every listing page down to what the archive already held."""
+    limited = (
+        settings.getint("NEWSARCHIVE_MAX_PAGES")
+        or settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        or settings.get("NEWSARCHIVE_SINCE")
+    )
+    return (
+        stats.get("finish_reason") == "finished"
+        and not limited
+        and stats.get("newsarchive/listing/pages", 0) > 0
+        and not stats.get("newsarchive/listing/failed", 0)
+    )

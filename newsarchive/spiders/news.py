@@ -93,6 +93,7 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newsarchive/errors/not_html")
+            self.crawler.stats.inc_value("newsarchive/listing/failed")
             self.logger.warning("%s: listing page is not text; skipped", response.url)
             return
         stats = self.crawler.stats
@@ -117,10 +118,16 @@ class NewsSpider(scrapy.Spider):
                 break
             self.article_requests += 1
             yield response.follow(url, callback=self.parse_article, errback=self.failed)
-        if links and archived + too_old == len(links):
+        if self.max_articles and self.article_requests >= self.max_articles:
+            return  # --max-articles reached: further listing pages would be read for nothing
+        if links and too_old == len(links):
+            self.logger.info(
+                "%s: every article is older than %s; not paginating", response.url, self.since
+            )
+            return
+        if links and archived + too_old == len(links) and self._may_stop_early():
             # Listings are newest first: a page of nothing new means the rest is archived too.
-            why = "already archived" if not older else f"archived or older than {self.since}"
-            self.logger.info("%s: every article is %s; not paginating", response.url, why)
+            self.logger.info("%s: nothing new on this page; not paginating", response.url)
             return
         for url in self._page_links(response):
             if self.max_pages and self.listing_pages >= self.max_pages:
@@ -153,6 +160,8 @@ class NewsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         kind = f"http_{response.status}" if response is not None else failure.type.__name__
         self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
+        if request.callback == self.parse_listing:
+            self.crawler.stats.inc_value("newsarchive/listing/failed")
         self.logger.warning("%s: not archived (%s)", request.url, kind)
 
     def _rates(self, response: TextResponse, fetched_at: datetime) -> Iterator[RateItem]:
@@ -197,6 +206,11 @@ class NewsSpider(scrapy.Spider):
         """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
         key = article_id(self.site.name, url, self.site.article_id(url))
         return archive_for(self.crawler).known_article(key)
+
+    def _may_stop_early(self) -> bool:
+        # Only when the last run read the listings down to the archived part: after a killed
+        # or limited run, older articles may be missing below the newest ones.
+        return archive_for(self.crawler).listings_were_complete
 
     def _due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
         if self.recheck_days < 0:
