@@ -33,6 +33,13 @@ def _crawl(server: DemoServer, out: Path, *extra: str) -> subprocess.CompletedPr
     return run_cli("crawl", server.url, "--site", "everyday", "--out", str(out), *FAST, *extra)
 
 
+def _start_crawl(server: DemoServer, out: Path, *extra: str, **popen: Any) -> subprocess.Popen[str]:
+    """A crawl in the background, for tests that interrupt it or race it."""
+    command = [sys.executable, "-m", "newsarchive", "crawl", server.url, "--site", "everyday",
+               "--out", str(out), *extra]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, text=True, **popen)
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -133,22 +140,12 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.3) as server:
         killed = 0
         for _ in range(4):
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "newsarchive",
-                    "crawl",
-                    server.url,
-                    "--site",
-                    "everyday",
-                    "--out",
-                    str(out),
-                    *FAST,
-                    "-s",
-                    "NEWSARCHIVE_ROLL_RECORDS=4",
-                ],
-                cwd=ROOT,
+            process = _start_crawl(
+                server,
+                out,
+                *FAST,
+                "-s",
+                "NEWSARCHIVE_ROLL_RECORDS=4",
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -177,24 +174,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -
 def test_second_run_exits_at_once_touching_nothing(tmp_path: Path) -> None:
     out = tmp_path / "archive"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.2) as server:
-        first = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newsarchive",
-                "crawl",
-                server.url,
-                "--site",
-                "everyday",
-                "--out",
-                str(out),
-                *FAST,
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = _start_crawl(server, out, *FAST, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
         while not Archive.is_busy(out, "everyday"):
             assert time.monotonic() < deadline, "the first run never took the lock"
@@ -269,26 +249,15 @@ def test_markup_drift_is_an_exit_status(
 def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
     out = tmp_path / "archive"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.1) as server:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "newsarchive",
-                "crawl",
-                server.url,
-                "--site",
-                "everyday",
-                "--out",
-                str(out),
-                "--resume",
-                *FAST,
-                "-s",
-                "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            ],
-            cwd=ROOT,
+        process = _start_crawl(
+            server,
+            out,
+            "--resume",
+            *FAST,
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
         )
         time.sleep(2.5)
         process.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy stops cleanly, the queue is kept
