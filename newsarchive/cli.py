@@ -3,7 +3,7 @@
 Exit status (see ``newsarchive.health``): 0 a healthy run; 1 the crawl failed; 2 bad input (site,
 URL, option, output folder); 3 no listing page could be fetched; 4 pages that should hold
 articles yielded none; 5 another run is writing the same site's archive; 6 a required field was
-empty on too many articles.
+empty on too many articles; 7 records failed the schema and were quarantined.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class CrawlOptions:
     verbose: bool
     recheck_days: int = -1
     resume: bool = False
+    compress: bool = False
     max_missing_percent: float = 20.0
 
 
@@ -60,6 +61,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_sites()
         if args.command == "demo":
             return _demo(args)
+        if args.command == "validate":
+            from newsarchive.validate import validate_main
+
+            return validate_main(args.paths)
+        if args.command == "stats":
+            from newsarchive.analysis import stats_main
+
+            return stats_main(args.paths, as_json=args.json)
+        if args.command == "report":
+            from newsarchive.analysis import report_main
+
+            return report_main(args.paths, args.out)
         return _run_crawl(_crawl_options(args))
     except UsageError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
@@ -93,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
             "exit status: 0 healthy run; 1 crawl failed; 2 bad input; 3 no listing page could be\n"
             "fetched; 4 listing or article pages yielded nothing (markup changed?); 5 another\n"
             "run holds this archive; 6 title, body or published_at empty on more than\n"
-            "--max-missing percent of articles"
+            "--max-missing percent of articles; 7 records failed the schema (quarantined)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -133,6 +146,11 @@ def _parser() -> argparse.ArgumentParser:
         "or more days old, archiving edits as new versions (default: never; 0: every run)",
     )
     crawl.add_argument(
+        "--compress",
+        action="store_true",
+        help="write the archive files gzipped (*.jsonl.gz); every reader takes both",
+    )
+    crawl.add_argument(
         "--resume",
         action="store_true",
         help="keep the crawl's queue in the archive (Scrapy's JOBDIR) so that an interrupted "
@@ -157,6 +175,38 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("sites", help="list the built-in sites")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check archive files line by line against the record schemas",
+        description="Check archive files (plain or .gz; folders are searched) against the "
+        "record schemas. Prints FILE:LINE: REASON for each bad line and a summary; exit status "
+        "0 only when every line is valid, 1 otherwise, 2 when no archive file is found.",
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder")
+
+    stats = commands.add_parser(
+        "stats",
+        help="what an archive holds, per site",
+        description="Articles, dates, field coverage, rate rows and runs per site.",
+    )
+    stats.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder")
+    stats.add_argument("--json", action="store_true", help="one JSON document, for machines")
+
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report of an archive",
+        description="One HTML page with the stats, articles per day per site and each "
+        "currency's rate over time.",
+    )
+    report.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder")
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=Path("report.html"),
+        metavar="FILE",
+        help="where to write the page (default: report.html)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -199,6 +249,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         verbose=args.verbose,
         recheck_days=-1 if args.recheck_days is None else args.recheck_days,
         resume=args.resume,
+        compress=args.compress,
         max_missing_percent=args.max_missing,
     )
 
@@ -275,6 +326,7 @@ def _run_crawl(options: CrawlOptions) -> int:
             "NEWSARCHIVE_MAX_ARTICLES": options.max_articles,
             "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
             "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
+            "NEWSARCHIVE_COMPRESS": options.compress,
             "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
             "LOGSTATS_INTERVAL": 0,
             # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
@@ -327,7 +379,8 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     already = stats.get("newsarchive/articles/unchanged", 0) + stats.get(
         "newsarchive/articles/skipped_archived", 0
     )
-    articles_glob = options.out / options.site.name / "articles" / "*.jsonl"
+    suffix = ".jsonl.gz" if options.compress else ".jsonl"
+    articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
     lines = [
         f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
         f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",

@@ -22,6 +22,7 @@ __all__ = [
     "EXIT_BUSY",
     "EXIT_FAILED",
     "EXIT_FIELDS_MISSING",
+    "EXIT_INVALID_RECORDS",
     "EXIT_NOTHING_PARSED",
     "EXIT_OK",
     "EXIT_UNREACHABLE",
@@ -38,6 +39,7 @@ EXIT_UNREACHABLE = 3
 EXIT_NOTHING_PARSED = 4
 EXIT_BUSY = 5
 EXIT_FIELDS_MISSING = 6
+EXIT_INVALID_RECORDS = 7
 
 # Fields whose absence on many articles means the site's markup moved under our selectors.
 REQUIRED_FIELDS = ("title", "body", "published_at")
@@ -45,7 +47,7 @@ REQUIRED_FIELDS = ("title", "body", "published_at")
 
 @dataclass(frozen=True, slots=True)
 class Health:
-    status: str  # "ok", "unreachable", "nothing_parsed" or "fields_missing"
+    status: str  # "ok", "unreachable", "nothing_parsed", "fields_missing" or "invalid_records"
     exit_status: int
     reasons: tuple[str, ...] = ()
 
@@ -77,4 +79,8 @@ def assess(
     )
     if reasons:
         return Health("fields_missing", EXIT_FIELDS_MISSING, reasons)
+    quarantined = stats.get("newsarchive/quarantined", 0)
+    if quarantined:
+        reason = f"{quarantined} record(s) failed the schema and were quarantined"
+        return Health("invalid_records", EXIT_INVALID_RECORDS, (reason,))
     return Health("ok", EXIT_OK)

@@ -159,6 +159,7 @@ def run_record(
         "articles_updated": count("articles/updated"),
         "articles_unchanged": count("articles/unchanged"),
         "rate_rows": count("rates/new"),
+        "quarantined": count("quarantined"),
         "errors": {
             key.removeprefix("newsarchive/errors/"): int(value)
             for key, value in sorted(stats.items())

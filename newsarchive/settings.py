@@ -39,6 +39,7 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {
     "newsarchive.pipelines.RecordBuilderPipeline": 100,
+    "newsarchive.pipelines.ValidationPipeline": 300,
     "newsarchive.pipelines.DeduplicationPipeline": 500,
     "newsarchive.pipelines.ArchiveWriterPipeline": 900,
 }
@@ -78,6 +79,8 @@ NEWSARCHIVE_RECHECK_DAYS = -1
 # The archive's memory of what it holds: a class implementing
 # newsarchive.archive.store.ArchiveStore, built with the path it may keep its state at.
 NEWSARCHIVE_STORE = "newsarchive.archive.store.SqliteStore"
+# Write the archive gzipped (*.jsonl.gz); every reader takes both.
+NEWSARCHIVE_COMPRESS = False
 # An archive file is closed and published (renamed to *.jsonl) after this many records, so a
 # crawl that runs for hours shows its results before it ends and a crash loses no closed file.
 NEWSARCHIVE_ROLL_RECORDS = 5000

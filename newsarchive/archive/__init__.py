@@ -4,6 +4,7 @@ Layout under the archive folder (``--out``, default ``./archive``)::
 
     <site>/articles/<run>-0001.jsonl   article records, one file per run (rolled when large)
     <site>/rates/<run>-0001.jsonl      rate rows
+    <site>/quarantine/<run>-0001.jsonl records that failed validation, with the reason
     <site>/runs.jsonl                  one record per finished run: counts, errors, health
     <site>/state.sqlite3               what has been archived (see store.py)
     <site>/.lock                       held by the one run writing this site (see lock.py)
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.archive import lock
-from newsarchive.archive.files import JsonlWriter, publish_leftovers, read_records
+from newsarchive.archive.files import JsonlWriter, archive_files, publish_leftovers, read_records
 from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
-from newsarchive.records import dumps, rate_value
+from newsarchive.records import SCHEMA_VERSION, dumps, rate_value
 
 __all__ = [
     "Archive",
@@ -41,6 +42,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 KINDS = {"article": "articles", "rates": "rates"}
+QUARANTINE = "quarantine"
 RUNS_FILE = "runs.jsonl"
 LISTINGS_COMPLETE = "listings_complete"
 
@@ -56,11 +58,13 @@ class Archive:
         *,
         roll_records: int = 5000,
         store_class: Callable[[Path], ArchiveStore] = SqliteStore,
+        compress: bool = False,
     ) -> None:
         self.folder = root / site
         self.run_id = run_id
         self.roll_records = roll_records
         self.store_class = store_class
+        self.compress = compress
         self.store: ArchiveStore
         # Runs that were killed: their leftover files were published when this one opened.
         self.recovered_runs: list[str] = []
@@ -87,13 +91,33 @@ class Archive:
 
     def write(self, record: dict[str, Any]) -> None:
         """Append a record to its kind's file, then remember it."""
-        folder = KINDS[record["kind"]]
+        self._writer(KINDS[record["kind"]]).write(dumps(record))
+        self._remember(record)
+
+    def quarantine(self, record: dict[str, Any], reason: str) -> None:
+        """Keep a record that failed validation beside the archive, with why; never remember it."""
+        entry = {
+            "kind": "quarantined",
+            "schema_version": SCHEMA_VERSION,
+            "run_id": self.run_id,
+            "site": self.folder.name,
+            "url": record.get("url"),
+            "reason": reason,
+            "record": record,
+        }
+        self._writer(QUARANTINE).write(dumps(entry))
+
+    def _writer(self, folder: str) -> JsonlWriter:
         writer = self._writers.get(folder)
         if writer is None:
-            writer = JsonlWriter(self.folder / folder, self.run_id, roll_records=self.roll_records)
+            writer = JsonlWriter(
+                self.folder / folder,
+                self.run_id,
+                roll_records=self.roll_records,
+                compress=self.compress,
+            )
             self._writers[folder] = writer
-        writer.write(dumps(record))
-        self._remember(record)
+        return writer
 
     def known_article(self, article_id: str) -> KnownArticle | None:
         return self.store.article(article_id)
@@ -151,10 +175,11 @@ class Archive:
         """Publish what a killed run left and index every file the store has not seen."""
         _trim_torn_line(self.folder / RUNS_FILE)
         recovered: set[str] = set()
-        for folder in KINDS.values():
+        for folder in (*KINDS.values(), QUARANTINE):
             for path in publish_leftovers(self.folder / folder):
                 recovered.add(path.name.rsplit("-", 1)[0])
-            for path in sorted((self.folder / folder).glob("*.jsonl")):
+        for folder in KINDS.values():
+            for path in archive_files([self.folder / folder]):
                 name = _index_name(self.folder, path)
                 if self.store.is_indexed(name):
                     continue
@@ -196,4 +221,3 @@ def _rate_key(record: dict[str, Any]) -> RateKey:
 
 def _index_name(folder: Path, path: Path) -> str:
     return os.path.relpath(path, folder)
-

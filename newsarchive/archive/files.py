@@ -1,36 +1,52 @@
-"""JSON Lines files that readers never see half-written.
+"""JSON Lines files that readers never see half-written, plain or gzipped.
 
-A run appends to ``<stem>-NNNN.jsonl.part``, one whole line per ``write`` and flushed at once, so
-a killed process leaves complete lines plus at most one torn last line. The file becomes
-``<stem>-NNNN.jsonl`` by an atomic rename once it is closed (after ``roll_records`` lines or at the
-end of the run) and fsynced; readers only ever open ``*.jsonl``. A ``.part`` left by a killed run
-is cut back to its last complete line and published by the next run (``publish_leftovers``).
+A run appends to ``<stem>-NNNN.jsonl.part`` (``.jsonl.gz.part`` with ``compress``), one whole
+line per ``write`` and flushed at once, so a killed process leaves complete lines plus at most
+one torn last line. The file gets its final name (``<stem>-NNNN.jsonl`` or ``.jsonl.gz``) by an
+atomic rename once it is closed (after ``roll_records`` lines or at the end of the run) and
+fsynced; readers only ever open the final names. A ``.part`` left by a killed run is cut back
+to its last complete line and published by the next run (``publish_leftovers``).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["PART_SUFFIX", "JsonlWriter", "publish_leftovers", "read_records"]
+__all__ = [
+    "ARCHIVE_SUFFIXES",
+    "PART_SUFFIX",
+    "JsonlWriter",
+    "archive_files",
+    "publish_leftovers",
+    "read_lines",
+    "read_records",
+]
 
 PART_SUFFIX = ".part"
+ARCHIVE_SUFFIXES = (".jsonl", ".jsonl.gz")
 logger = logging.getLogger(__name__)
 
 
 class JsonlWriter:
     """Writes lines into numbered files under ``folder``, publishing each when it is full."""
 
-    def __init__(self, folder: Path, stem: str, *, roll_records: int) -> None:
+    def __init__(
+        self, folder: Path, stem: str, *, roll_records: int, compress: bool = False
+    ) -> None:
         self.folder = folder
         self.stem = stem
         self.roll_records = roll_records
+        self.suffix = ".jsonl.gz" if compress else ".jsonl"
         self.published: list[Path] = []
-        self._file: IO[str] | None = None
+        self._raw: IO[bytes] | None = None
+        self._file: IO[bytes] | None = None  # the raw file, or a gzip stream over it
         self._path: Path | None = None
         self._lines = 0
         self._sequence = 0
@@ -41,8 +57,9 @@ class JsonlWriter:
             self._open_next()
         assert self._file is not None
         assert self._path is not None
-        self._file.write(line + "\n")
-        # Flushed per line: a killed process then loses at most the line being written.
+        self._file.write(line.encode() + b"\n")
+        # Flushed per line (a gzip sync flush: the stream is readable up to here), so a killed
+        # process loses at most the line being written.
         self._file.flush()
         self._lines += 1
         target = self._path
@@ -57,19 +74,26 @@ class JsonlWriter:
     def _open_next(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._sequence += 1
-        self._path = self.folder / f"{self.stem}-{self._sequence:04d}.jsonl"
-        self._file = (self._path.parent / (self._path.name + PART_SUFFIX)).open(
-            "w", encoding="utf-8", newline="\n"
+        self._path = self.folder / f"{self.stem}-{self._sequence:04d}{self.suffix}"
+        self._raw = (self._path.parent / (self._path.name + PART_SUFFIX)).open("wb")
+        self._file = (
+            gzip.GzipFile(fileobj=self._raw, mode="wb")
+            if self.suffix.endswith(".gz")
+            else self._raw
         )
         self._lines = 0
 
     def _publish(self) -> None:
         assert self._file is not None
+        assert self._raw is not None
         assert self._path is not None
-        part = Path(self._file.name)
-        os.fsync(self._file.fileno())
-        self._file.close()
-        self._file = None
+        if self._file is not self._raw:
+            self._file.close()  # writes the gzip trailer; the raw file stays open
+        part = Path(self._raw.name)
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        self._file = self._raw = None
         part.replace(self._path)
         _fsync_folder(self.folder)
         self.published.append(self._path)
@@ -78,21 +102,12 @@ class JsonlWriter:
 def publish_leftovers(folder: Path) -> list[Path]:
     """Publish the ``.part`` files a killed run left, cut back to their last complete line."""
     published = []
-    for part in sorted(folder.glob(f"*.jsonl{PART_SUFFIX}")):
-        with part.open("r+b") as handle:
-            data = handle.read()
-            keep = data.rfind(b"\n") + 1
-            if keep < len(data):
-                logger.warning(
-                    "%s: dropping a torn last line of %d bytes from a killed run",
-                    part,
-                    len(data) - keep,
-                )
-                handle.truncate(keep)
-            handle.flush()
-            os.fsync(handle.fileno())
+    for part in sorted(folder.glob(f"*{PART_SUFFIX}")):
         target = part.with_name(part.name.removesuffix(PART_SUFFIX))
-        if keep:
+        if not target.name.endswith(ARCHIVE_SUFFIXES):
+            continue
+        whole = _salvage_gzip(part) if target.name.endswith(".gz") else _salvage_plain(part)
+        if whole:
             part.replace(target)
             published.append(target)
         else:
@@ -102,11 +117,79 @@ def publish_leftovers(folder: Path) -> list[Path]:
     return published
 
 
+def archive_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The published archive files named by ``paths``: files, folders (searched below), globs."""
+    found: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.name.endswith(ARCHIVE_SUFFIXES)
+                )
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            pattern = str(item)
+            anchor = Path(pattern).anchor or "."
+            relative = pattern[len(anchor) :] if Path(pattern).is_absolute() else pattern
+            found.extend(sorted(p for p in Path(anchor).glob(relative) if p.is_file()))
+    return found
+
+
+def read_lines(path: Path) -> Iterator[str]:
+    """The lines of a plain or gzipped file, newline included (a torn last line lacks it)."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", newline="\n") as handle:
+        yield from handle
+
+
 def read_records(path: Path) -> Iterator[dict[str, Any]]:
     """The records of one published file, in order."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            yield json.loads(line)
+    for line in read_lines(path):
+        yield json.loads(line)
+
+
+def _salvage_plain(part: Path) -> bool:
+    with part.open("r+b") as handle:
+        data = handle.read()
+        keep = data.rfind(b"\n") + 1
+        if keep < len(data):
+            logger.warning(
+                "%s: dropping a torn last line of %d bytes from a killed run",
+                part,
+                len(data) - keep,
+            )
+            handle.truncate(keep)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return keep > 0
+
+
+def _salvage_gzip(part: Path) -> bool:
+    """Rewrite a killed run's gzip stream as a whole file of its complete lines."""
+    data = part.read_bytes()
+    text = b""
+    try:
+        text = zlib.decompressobj(wbits=31).decompress(data)
+    except zlib.error:
+        # A torn deflate block: decompress what comes before it, in small steps.
+        stream = zlib.decompressobj(wbits=31)
+        for start in range(0, len(data), 4096):
+            try:
+                text += stream.decompress(data[start : start + 4096])
+            except zlib.error:
+                break
+    keep = text.rfind(b"\n") + 1
+    if not keep:
+        return False
+    with part.open("wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb") as stream:
+            stream.write(text[:keep])
+        raw.flush()
+        os.fsync(raw.fileno())
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:

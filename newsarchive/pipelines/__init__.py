@@ -1,7 +1,16 @@
-"""Item pipelines, in the order ``settings.ITEM_PIPELINES`` runs them: build, deduplicate, write."""
+"""Item pipelines, in the order ``settings.ITEM_PIPELINES`` runs them.
+
+build (items → records) → validate (schema; failures quarantined) → deduplicate → write.
+"""
 
 from newsarchive.pipelines.build import RecordBuilderPipeline
 from newsarchive.pipelines.dedup import DeduplicationPipeline
+from newsarchive.pipelines.validate import ValidationPipeline
 from newsarchive.pipelines.writer import ArchiveWriterPipeline
 
-__all__ = ["ArchiveWriterPipeline", "DeduplicationPipeline", "RecordBuilderPipeline"]
+__all__ = [
+    "ArchiveWriterPipeline",
+    "DeduplicationPipeline",
+    "RecordBuilderPipeline",
+    "ValidationPipeline",
+]

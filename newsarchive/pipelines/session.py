@@ -49,6 +49,7 @@ def archive_for(crawler: Crawler) -> Archive:
         settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at),
         roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
         store_class=load_object(settings.get("NEWSARCHIVE_STORE")),
+        compress=settings.getbool("NEWSARCHIVE_COMPRESS"),
     )
     archive.open()
     _ARCHIVES[crawler] = archive

@@ -1,0 +1,45 @@
+"""Check every record against its schema before it can reach the archive."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newsarchive.archive import Archive
+from newsarchive.pipelines.session import archive_for
+from newsarchive.schema import problem
+
+logger = logging.getLogger(__name__)
+
+
+class ValidationPipeline:
+    """An invalid record goes to the quarantine file with its reason, never to the archive."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive: Archive
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = archive_for(self.crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, dict) or item.get("kind") not in ("article", "rates"):
+            return item
+        reason = problem(item)
+        if reason is None:
+            return item
+        self.archive.quarantine(item, reason)
+        self.stats.inc_value("newsarchive/quarantined")
+        self.stats.inc_value("newsarchive/errors/invalid_record")
+        raise DropItem(
+            f"{item.get('url')}: invalid {item['kind']} record ({reason}); quarantined",
+            log_level="WARNING",
+        )

@@ -1,0 +1,1 @@
+"""JSON Schemas of the archive records (data files; see newsarchive.schema)."""
