@@ -1,6 +1,7 @@
 """The archive on disk: atomic files, recovery of a killed run, the store, the one-writer lock."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -163,3 +164,29 @@ def test_run_log_and_killed_runs_are_named(tmp_path: Path) -> None:
     assert again.listings_were_complete
     assert again.recovered_runs == []
     again.close()
+
+
+def test_gzip_files_written_and_salvaged(tmp_path: Path) -> None:
+    import gzip
+
+    from newsarchive.archive.files import read_lines
+
+    writer = JsonlWriter(tmp_path, "run", roll_records=0, compress=True)
+    for number in range(3):
+        writer.write(json.dumps({"n": number}))
+    part = tmp_path / "run-0001.jsonl.gz.part"
+    # What a kill leaves: the stream flushed after every line, then cut inside the last one.
+    writer.write(json.dumps({"n": 3, "text": os.urandom(400).hex()}))  # hardly compressible
+    data = part.read_bytes()
+    (tmp_path / "dead-0001.jsonl.gz.part").write_bytes(data[: len(data) - 40])
+    writer.close()
+    assert [json.loads(line)["n"] for line in read_lines(tmp_path / "run-0001.jsonl.gz")] == [
+        0,
+        1,
+        2,
+        3,
+    ]
+    publish_leftovers(tmp_path)
+    salvaged = tmp_path / "dead-0001.jsonl.gz"
+    with gzip.open(salvaged, "rt") as handle:  # a whole gzip file again, trailer included
+        assert [json.loads(line)["n"] for line in handle] == [0, 1, 2]
