@@ -1,0 +1,162 @@
+"""What every newsarchive spider shares: its site, limits, archive look-ups, failures, rates.
+
+Spiders only route; this base holds the routing helpers both the site-file spider and the
+generic spider need, so each of them reads as the walk it makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from twisted.python.failure import Failure
+
+from newsarchive import __version__
+from newsarchive.archive import KnownArticle
+from newsarchive.parsers.article import ArticlePage
+from newsarchive.parsers.rates import parse_rates
+from newsarchive.pipelines.session import archive_for
+from newsarchive.records import ArticleItem, RateItem, article_id
+from newsarchive.sites import Site
+
+__all__ = ["ArchiveSpider", "page_time"]
+
+
+class ArchiveSpider(scrapy.Spider):
+    """A spider that archives one site; subclasses decide which pages to fetch."""
+
+    site: Site
+
+    def __init__(self, site: Site, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.site = site
+        self.allowed_domains = list(site.allowed_domains)
+        self.listing_pages = 0
+        self.article_requests = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES")
+        spider.max_articles = settings.getint("NEWSARCHIVE_MAX_ARTICLES")
+        spider.recheck_days = settings.getfloat("NEWSARCHIVE_RECHECK_DAYS")
+        since = settings.get("NEWSARCHIVE_SINCE")
+        spider.since = date.fromisoformat(since) if since else None
+        return spider
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # Name the project and the operator's contact, unless USER_AGENT itself was given.
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:
+            contact = settings.get("NEWSARCHIVE_CONTACT_URL")
+            agent = f"newsarchive/{__version__} (+{contact})"
+            settings.set("USER_AGENT", agent, priority="spider")
+
+    def failed(self, failure: Failure) -> None:
+        """Count and log a request that brought no page, by URL and kind."""
+        request = failure.request  # type: ignore[attr-defined]
+        response = getattr(failure.value, "response", None)
+        kind = f"http_{response.status}" if response is not None else failure.type.__name__
+        self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
+        if request.meta.get("listing"):
+            self.crawler.stats.inc_value("newsarchive/listing/failed")
+        self.logger.warning("%s: not archived (%s)", request.url, kind)
+
+    def article_item(
+        self, response: TextResponse, page: ArticlePage, fetched_at: datetime
+    ) -> ArticleItem:
+        return ArticleItem(
+            site=self.site.name,
+            url=response.url,
+            site_article_id=self.site.article_id(response.url),
+            page=page,
+            fetched_at=fetched_at,
+            lang=self.site.lang,
+        )
+
+    def rate_items(
+        self, response: TextResponse, fetched_at: datetime, widget: Selector | None = None
+    ) -> Iterator[RateItem]:
+        """The rows of the page's rate widget: the site's selectors, else the whole page."""
+        if widget is None:
+            for css in self.site.rate_widget:
+                found = response.css(css)
+                if found:
+                    widget = found[0]
+                    break
+        block = parse_rates(widget if widget is not None else response.selector)
+        if block is None:
+            return
+        for rate in block.rates:
+            yield RateItem(
+                site=self.site.name,
+                url=response.url,
+                timezone=self.site.timezone,
+                source=block.source,
+                as_of=block.as_of,
+                currency=rate.currency,
+                rate=rate.rate,
+                change=rate.change,
+                change_percent=rate.change_percent,
+                observed_at=fetched_at,
+            )
+
+    def known(self, url: str) -> KnownArticle | None:
+        """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
+        key = article_id(self.site.name, url, self.site.article_id(url))
+        return archive_for(self.crawler).known_article(key)
+
+    def may_stop_early(self) -> bool:
+        # Only when the last run read the listings down to the archived part: after a killed
+        # or limited run, older articles may be missing below the newest ones.
+        return archive_for(self.crawler).listings_were_complete
+
+    def due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
+        if self.recheck_days < 0:
+            return False
+        last = datetime.fromisoformat(known.fetched_at)
+        return now - last >= timedelta(days=self.recheck_days)
+
+    def wanted(self, known: KnownArticle | None, now: datetime) -> bool:
+        """Whether to fetch an article the archive knows as ``known``: new, or due a re-check."""
+        if known is None:
+            return True
+        if self.due_for_recheck(known, now):
+            return True
+        self.crawler.stats.inc_value("newsarchive/articles/skipped_archived")
+        return False
+
+    def allowed(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
+    def article_budget_left(self) -> bool:
+        return not self.max_articles or self.article_requests < self.max_articles
+
+
+def page_time(response: Response) -> datetime:
+    """When the server rendered the page: its ``Date`` header, else our clock.
+
+    DataLife Engine and its kind write ``Сегодня, 17:13`` from the server's clock at the moment
+    they render, and ``Date`` is that clock. For a live page it is the fetch time; for a page
+    replayed from Scrapy's HTTP cache it is the original fetch, not today, which is what makes
+    re-parsing cached pages give the same times.
+    """
+    header = response.headers.get(b"Date")
+    if header:
+        try:
+            moment = parsedate_to_datetime(header.decode("latin-1"))
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(UTC)
+    return datetime.now(UTC)
