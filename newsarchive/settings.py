@@ -81,6 +81,9 @@ NEWSARCHIVE_RECHECK_DAYS = -1
 NEWSARCHIVE_STORE = "newsarchive.archive.store.SqliteStore"
 # Write the archive gzipped (*.jsonl.gz); every reader takes both.
 NEWSARCHIVE_COMPRESS = False
+# Generic crawls (a URL with no site file): how many links deep from the home page to look
+# for articles (home → section pages → articles); pagination does not count as a level.
+NEWSARCHIVE_DISCOVERY_DEPTH = 2
 # An archive file is closed and published (renamed to *.jsonl) after this many records, so a
 # crawl that runs for hours shows its results before it ends and a crash loses no closed file.
 NEWSARCHIVE_ROLL_RECORDS = 5000

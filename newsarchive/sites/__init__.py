@@ -57,20 +57,23 @@ class Site:
     allowed_domains: tuple[str, ...]
     timezone: str
     lang: str
-    article_url: re.Pattern[str]
+    # None for a site without a description: pages are then judged by what they hold.
+    article_url: re.Pattern[str] | None
     listing: ListingSelectors
     article: ArticleSelectors
     rate_widget: tuple[str, ...]
 
     def article_id(self, url: str) -> str | None:
         """The site's own id of an article URL, or None when the URL is not an article."""
-        match = self.article_url.search(urlsplit(url).path)
+        match = self.article_url.search(urlsplit(url).path) if self.article_url else None
         if match is None:
             return None
         return match.groupdict().get("id") or match.group(0)
 
     def is_article(self, url: str) -> bool:
-        return self.article_url.search(urlsplit(url).path) is not None
+        return (
+            self.article_url is not None and self.article_url.search(urlsplit(url).path) is not None
+        )
 
     def on_host(self, start_url: str) -> Site:
         """The same site served from another address (a mirror, a local copy, the demo)."""
@@ -78,6 +81,40 @@ class Site:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SiteError(f"not an http(s) URL: {start_url!r}")
         return replace(self, start_urls=(start_url,), allowed_domains=(parts.hostname,))
+
+
+def generic_site(start_url: str, *, name: str | None = None, timezone: str = "UTC") -> Site:
+    """A site known only by its address: crawled by discovery and the generic extractor.
+
+    >>> site = generic_site("https://www.Gazeta.uz/ru/", timezone="Asia/Tashkent")
+    >>> site.name, site.allowed_domains, site.start_urls
+    ('gazeta-uz', ('www.gazeta.uz',), ('https://www.Gazeta.uz/ru/',))
+    """
+    parts = urlsplit(start_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise SiteError(f"not an http(s) URL: {start_url!r}")
+    derived = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")[:64] or "site"
+    name = name or derived
+    if not _NAME.match(name):
+        raise SiteError(f"site name {name!r} must be lower-case letters, digits, - or _")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(f"time zone {timezone!r} is not an IANA time zone") from None
+    nothing: tuple[str, ...] = ()
+    return Site(
+        name=name,
+        title=host,
+        start_urls=(start_url,),
+        allowed_domains=(host,),
+        timezone=timezone,
+        lang="ru",
+        article_url=None,
+        listing=ListingSelectors(nothing, nothing, nothing, nothing, re.compile(r"(?!)")),
+        article=ArticleSelectors(title=nothing, body=nothing),
+        rate_widget=nothing,
+    )
 
 
 def available_sites() -> list[str]:

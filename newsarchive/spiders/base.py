@@ -72,7 +72,12 @@ class ArchiveSpider(scrapy.Spider):
         self.logger.warning("%s: not archived (%s)", request.url, kind)
 
     def article_item(
-        self, response: TextResponse, page: ArticlePage, fetched_at: datetime
+        self,
+        response: TextResponse,
+        page: ArticlePage,
+        fetched_at: datetime,
+        *,
+        lang: str | None = None,
     ) -> ArticleItem:
         return ArticleItem(
             site=self.site.name,
@@ -80,7 +85,7 @@ class ArchiveSpider(scrapy.Spider):
             site_article_id=self.site.article_id(response.url),
             page=page,
             fetched_at=fetched_at,
-            lang=self.site.lang,
+            lang=lang or self.site.lang,
         )
 
     def rate_items(
