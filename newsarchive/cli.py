@@ -320,6 +320,8 @@ def _run_crawl(options: CrawlOptions) -> int:
     try:
         settings = Settings()
         settings.setmodule(defaults, priority="project")
+        # The site file's [throttle] over our defaults, under anything given with -s.
+        settings.setdict(options.site.throttle, priority="spider")
         overrides: dict[str, Any] = {
             "NEWSARCHIVE_DIR": str(options.out),
             "NEWSARCHIVE_MAX_PAGES": options.max_pages,

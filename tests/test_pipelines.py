@@ -200,3 +200,17 @@ def test_health_judges_shares_only_over_enough_articles() -> None:
     assert (unreachable.status, unreachable.exit_status) == ("unreachable", 3)
     broken = {**quiet_hour, "newsarchive/articles/incomplete": 2}
     assert assess(broken).exit_status == 4
+
+
+def test_scrapy_crawl_applies_the_site_files_throttle() -> None:
+    from scrapy.settings import Settings
+
+    from newsarchive.spiders import EverydaySpider  # type: ignore[attr-defined]
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="cmdline")
+    EverydaySpider.update_settings(settings)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0.5
+    assert settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") == 1.0
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1  # -s wins over the site file

@@ -88,3 +88,28 @@ def test_unknown_and_unreadable() -> None:
         load_site("../../etc/passwd")
     with pytest.raises(SiteError, match="cannot read site file"):
         load_site_file("/nonexistent/site.toml")
+
+
+def test_unknown_keys_and_lines_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "mysite.toml"
+    path.write_text(MINIMAL.replace('title = "h1"', 'tittle = "h1"\ntitle = "h1"'), "utf-8")
+    with pytest.raises(SiteError, match=r"^.*mysite\.toml:12: unknown key 'article\.tittle'$"):
+        load_site_file(path)
+    path.write_text(MINIMAL.replace("[article]", "[throttle]\ndelay = -1\n[article]"), "utf-8")
+    with pytest.raises(SiteError, match=r"mysite\.toml:12: key 'throttle\.delay' must be a num"):
+        load_site_file(path)
+    path.write_text(MINIMAL.replace('title = "h1"', "title = []"), "utf-8")
+    with pytest.raises(SiteError, match=r"mysite\.toml:12: key 'article\.title' must be a string"):
+        load_site_file(path)
+
+
+def test_throttle_is_the_sites_and_not_a_local_copys() -> None:
+    site = load_site("everyday")
+    assert site.throttle == {
+        "DOWNLOAD_DELAY": 0.5,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    }
+    assert site.on_host("https://mirror.example/").throttle == site.throttle
+    assert site.on_host("http://127.0.0.1:8765/").throttle == {}
+    assert site.on_host("http://localhost:8765/").throttle == {}

@@ -22,11 +22,56 @@ starts at ``site_now`` and runs at real speed, the shift is zero, and a crawler 
 from the same clock to resolve ``Сегодня``/``Вчера``: the ``Date`` response header carries it
 (on either clock), as a real server's does, and :meth:`FixtureSite.now` reads it in-process.
 
-Placeholders: ``{{stamp:T}}``, ``{{rfc822:T}}`` (RSS ``pubDate``, +0500), ``{{daypath:T}}``
-(``/YYYY/MM/DD/`` of the true local day), ``{{base}}`` (``http://host:port`` of the request)
-and ``{{path}}`` (the request path).
+Placeholders (``T`` is a fixture time, ``2025-12-11T17:13``; each renders the *true* time,
+``T`` + shift, in the site's zone, against the server's clock at the request):
 
-Run it: ``python -m newsarchive.demo.server --port 8765 [--site-now ISO] [--root DIR]``.
+- ``{{stamp:T}}``: DLE stamp, ``Сегодня, 17:13`` / ``Вчера, 23:50`` / ``17-03-2018, 04:11``;
+- ``{{rfc822:T}}``: RSS ``pubDate``, ``Thu, 11 Dec 2025 17:13:00 +0500`` (site offset);
+- ``{{daypath:T}}``: ``/YYYY/MM/DD/`` of the true local day;
+- ``{{iso:T}}``: ISO 8601 with the site offset, ``2025-12-11T17:13:00+06:00`` (JSON-LD,
+  ``article:published_time``, ``news:publication_date``, ``<time datetime>``);
+- ``{{ago:T}}``: relative Russian stamp (:func:`format_ago`): ``только что``, ``21 минуту назад``,
+  ``2 часа назад`` (same local day), ``вчера в 09:30``, else ``9 декабря 2025``;
+- ``{{hhmm:T}}``: the time only, ``00:04``;
+- ``{{dayheader:T}}``: a day header, ``Четверг, 11.12.2025`` (:func:`format_day_header`);
+- ``{{fmt:T|FORMAT}}``: ``strftime(FORMAT)`` of the true local time, e.g.
+  ``{{fmt:2025-12-11T17:13|%d.%m.%Y %H:%M}}`` -> ``11.12.2025 17:13`` (numeric directives only:
+  names would come out in English);
+- ``{{base}}`` (``http://host:port`` of the request) and ``{{path}}`` (the request path).
+
+Sections keep or drop the text between an opening and a closing tag, decided at each request
+against the true times and the server's clock (they nest; a dropped section's content is not
+evaluated):
+
+- ``{{newday:T}}…{{/newday}}``: kept when the local day of ``T`` differs from that of the
+  previous ``newday`` section on the page (the first on a page is always kept). Put one before
+  every item of a time-only feed to print its day headers; an *empty* section
+  (``{{newday:T}}{{/newday}}``) records the item's day without printing anything, which is how
+  a feed crosses midnight with no separator;
+- ``{{today:T}}…{{/today}}`` / ``{{nottoday:T}}…{{/nottoday}}``: kept when ``T`` falls / does not
+  fall on the server's local today (e.g. a "today" header that the site writes with JavaScript).
+
+Request paths map to files in ``pages/``: ``/a/b.html`` -> ``pages/a/b.html``, ``/a/`` ->
+``pages/a/index.html`` (``/a`` redirects to ``/a/`` with 301, keeping the query), and the
+demo site's ``/x/1-post.html/`` -> ``pages/x/1-post.html``. A query string selects a variant
+of that file when one exists: ``/news/?start=20`` -> ``pages/news/index__start=20.html``,
+``/?page=2`` -> ``pages/index__page=2.html``, ``/lenta.html?p=3`` -> ``pages/lenta__p=3.html``
+(``<stem>__<raw query string><suffix>``, the query exactly as sent). Without such a file the
+query is ignored (``?utm_source=tg`` serves the plain page). Files whose name starts with
+``_`` (``_404.html``, the 404 page) or contains ``__`` (query variants) are never served under
+their own name.
+
+Encodings: an HTML page is encoded in the charset its ``<meta>`` declares (UTF-8 when none);
+a non-UTF-8 one is served with a bare ``Content-Type: text/html``, the charset in the meta tag
+only, as on legacy sites. Other files (XML, TXT) are encoded in the charset that ``site.json``
+names for their suffix (``"charsets": {".xml": "utf-8", ".txt": "utf-8"}``), else the encoding
+of an XML declaration, else UTF-8, and carry ``; charset=...`` in their ``Content-Type``.
+
+Several fixture sites live side by side in ``fixtures/``: :func:`fixture_root` finds one by
+name (``fixture_root("feed-site")``; :func:`default_fixture_root` is the demo site).
+
+Run it: ``python -m newsarchive.demo.server --port 8765 [--site-now ISO] [--virtual-clock]
+[--root DIR | --site NAME]``.
 """
 
 from __future__ import annotations
@@ -57,10 +102,14 @@ __all__ = [
     "DemoServer",
     "FixtureSite",
     "default_fixture_root",
+    "fixture_root",
     "floor_to_minute",
+    "format_ago",
+    "format_day_header",
     "format_dle_stamp",
     "format_rfc822",
     "main",
+    "ru_plural",
     "running_clock",
     "serve_forever",
 ]
@@ -70,7 +119,18 @@ DEFAULT_PORT = 8765
 Clock = Callable[[], datetime]
 Response = tuple[int, dict[str, str], bytes]
 
-_PLACEHOLDER = re.compile(r"\{\{(?P<kind>[a-z0-9]+)(?::(?P<arg>[^{}]*))?\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(?P<close>/)?(?P<kind>[a-z0-9]+)(?::(?P<arg>[^{}]*))?\}\}")
+_TIME_KINDS = frozenset({"stamp", "rfc822", "daypath", "iso", "ago", "hhmm", "dayheader", "fmt"})
+_SECTION_KINDS = frozenset({"newday", "today", "nottoday"})
+_XML_DECLARATION = re.compile(
+    r"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["'](?P<name>[A-Za-z0-9_.:-]+)"""
+)
+_QUERY_VARIANT_REFUSED = re.compile(r"[/\\\x00-\x1f]")
+_MONTHS_GENITIVE = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+_WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
 _META_CHARSET = re.compile(
     r"""<meta\b[^>]*?charset\s*=\s*["']?\s*(?P<name>[A-Za-z0-9_.:-]+)""", re.IGNORECASE
 )
@@ -91,15 +151,26 @@ def running_clock(start: datetime) -> Clock:
     return lambda: start + timedelta(seconds=time.monotonic() - origin)
 
 
-def default_fixture_root() -> Path:
-    """The repository's ``fixtures/demo-site`` folder, found relative to this package."""
-    root = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site"
+def fixture_root(name: str) -> Path:
+    """The repository's ``fixtures/<name>`` site folder (``demo-site``, ``feed-site``, ...).
+
+    >>> fixture_root("demo-site") == default_fixture_root()
+    True
+    """
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or ".." in name:
+        raise ValueError(f"not a fixture site name: {name!r}")
+    root = Path(__file__).resolve().parents[2] / "fixtures" / name
     if not (root / "site.json").is_file() or not (root / "pages").is_dir():
         raise FileNotFoundError(
-            f"demo site fixture not found at {root} (expected site.json and pages/); "
+            f"fixture site {name!r} not found at {root} (expected site.json and pages/); "
             "run from a source checkout, or pass the fixture folder explicitly (--root DIR)"
         )
     return root
+
+
+def default_fixture_root() -> Path:
+    """The repository's ``fixtures/demo-site`` folder, found relative to this package."""
+    return fixture_root("demo-site")
 
 
 def floor_to_minute(delta: timedelta) -> timedelta:
@@ -145,6 +216,65 @@ def format_rfc822(moment: datetime, tz: tzinfo) -> str:
     return format_datetime(moment.astimezone(tz))
 
 
+def ru_plural(number: int, one: str, few: str, many: str) -> str:
+    """The Russian plural form for ``number``: 1 минуту, 2 минуты, 5 минут, 11 минут, 21 минуту.
+
+    >>> [f"{n} " + ru_plural(n, "час", "часа", "часов") for n in (1, 2, 5, 11, 12, 21, 22, 25)]
+    ['1 час', '2 часа', '5 часов', '11 часов', '12 часов', '21 час', '22 часа', '25 часов']
+    """
+    n = abs(number)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def format_ago(moment: datetime, now: datetime, tz: tzinfo) -> str:
+    """Render ``moment`` relative to ``now`` as "time ago" sites do, in the site's zone ``tz``.
+
+    Under a minute (or in the future: a skewed clock): ``только что``; under an hour:
+    ``N минут назад``; on the same local day: ``N часов назад`` (whole hours, rounded down);
+    on the previous local day: ``вчера в HH:MM``; otherwise the date, ``9 декабря 2025``.
+
+    >>> tz = ZoneInfo("Asia/Bishkek")
+    >>> now = datetime(2025, 12, 11, 17, 34, 40, tzinfo=tz)
+    >>> def ago(day, hour, minute):
+    ...     return format_ago(datetime(2025, 12, day, hour, minute, tzinfo=tz), now, tz)
+    >>> [ago(11, 17, 34), ago(11, 17, 33), ago(11, 17, 32), ago(11, 17, 29)]
+    ['только что', '1 минуту назад', '2 минуты назад', '5 минут назад']
+    >>> [ago(11, 17, 13), ago(11, 17, 12), ago(11, 17, 23), ago(11, 16, 34)]
+    ['21 минуту назад', '22 минуты назад', '11 минут назад', '1 час назад']
+    >>> [ago(11, 15, 30), ago(11, 12, 31), ago(11, 0, 20), ago(10, 9, 30), ago(9, 23, 59)]
+    ['2 часа назад', '5 часов назад', '17 часов назад', 'вчера в 09:30', '9 декабря 2025']
+    """
+    local = moment.astimezone(tz)
+    current = now.astimezone(tz)
+    minutes = (current - local) // timedelta(minutes=1)
+    if minutes < 1:
+        return "только что"
+    if minutes < 60:
+        return f"{minutes} {ru_plural(minutes, 'минуту', 'минуты', 'минут')} назад"
+    if local.date() == current.date():
+        hours = minutes // 60
+        return f"{hours} {ru_plural(hours, 'час', 'часа', 'часов')} назад"
+    if local.date() == current.date() - timedelta(days=1):
+        return f"вчера в {local:%H:%M}"
+    return f"{local.day} {_MONTHS_GENITIVE[local.month - 1]} {local.year}"
+
+
+def format_day_header(moment: datetime, tz: tzinfo) -> str:
+    """A feed's day header for the local day of ``moment``.
+
+    >>> format_day_header(datetime(2018, 3, 19, 19, 18), ZoneInfo("Asia/Tashkent"))
+    'Понедельник, 19.03.2018'
+    >>> format_day_header(datetime(2025, 12, 11, 20, 30, tzinfo=UTC), ZoneInfo("Asia/Tashkent"))
+    'Пятница, 12.12.2025'
+    """
+    local = moment.astimezone(tz) if moment.tzinfo is not None else moment
+    return f"{_WEEKDAYS[local.weekday()]}, {local:%d.%m.%Y}"
+
+
 def _aware(value: datetime | str, tz: tzinfo) -> datetime:
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     if moment.tzinfo is None:
@@ -155,7 +285,8 @@ def _aware(value: datetime | str, tz: tzinfo) -> datetime:
 class FixtureSite:
     """One fixture folder (``site.json`` + ``pages/``), rendered against a shifted timeline.
 
-    ``render(path)`` returns ``(status, headers, body)`` for a request path (query ignored).
+    ``render(path)`` returns ``(status, headers, body)`` for a request path (the query string
+    only selects a ``<stem>__<query><suffix>`` variant file where one exists).
     ``clock`` (returns an aware datetime) replaces the real clock; ``virtual_clock=True`` uses
     ``running_clock(site_now)``, so the shift is zero and pages show the fixture's own stamps.
     """
@@ -181,6 +312,14 @@ class FixtureSite:
         self.site_now: datetime = (
             self.reference_now if site_now is None else _aware(site_now, self.timezone)
         )
+        self.charsets: dict[str, str] = {}
+        for suffix, name in dict(config.get("charsets", {})).items():
+            if not str(suffix).startswith(".") or suffix == ".html":
+                raise ValueError(
+                    f"{config_file}: charsets keys are file suffixes other than .html "
+                    f"(an HTML page's charset is its meta tag's): {suffix!r}"
+                )
+            self.charsets[suffix] = codecs.lookup(name).name
         if virtual_clock and clock is not None:
             raise ValueError("pass either clock or virtual_clock, not both")
         self.virtual_clock = virtual_clock
@@ -209,7 +348,8 @@ class FixtureSite:
     # -- pages ------------------------------------------------------------------------------
     def _locate(self, path: str) -> tuple[Path | None, str]:
         """Map a request path to a template file; returns (file or None, redirect target)."""
-        decoded = unquote(urlsplit(path).path) or "/"
+        split = urlsplit(path)
+        decoded = unquote(split.path) or "/"
         if not decoded.startswith("/"):
             decoded = "/" + decoded
         if decoded.endswith(".html/"):  # DLE answers /x/1-post.html/ like /x/1-post.html
@@ -218,14 +358,45 @@ class FixtureSite:
         if relative == "" or relative.endswith("/"):
             relative += "index.html"
         parts = relative.split("/")
-        if any(part in ("", ".", "..") or part.startswith((".", "_")) for part in parts):
+        if any(
+            part in ("", ".", "..") or part.startswith((".", "_")) or "__" in part
+            for part in parts
+        ):
             return None, ""
         candidate = self.pages_dir.joinpath(*parts)
+        if split.query:
+            variant = self._query_variant(candidate, split.query)
+            if variant is not None:
+                return variant, ""
         if candidate.is_file():
             return candidate, ""
         if candidate.is_dir() and (candidate / "index.html").is_file():
-            return None, decoded + "/"
+            return None, decoded + "/" + (f"?{split.query}" if split.query else "")
         return None, ""
+
+    @staticmethod
+    def _query_variant(candidate: Path, query: str) -> Path | None:
+        """``pages/news/index.html`` + ``start=20`` -> ``pages/news/index__start=20.html``."""
+        if len(query) > 200 or _QUERY_VARIANT_REFUSED.search(query):
+            return None
+        variant = candidate.with_name(f"{candidate.stem}__{query}{candidate.suffix}")
+        return variant if variant.is_file() else None
+
+    def _charset(self, template: Path, text: str, media_type: str) -> str:
+        if media_type == "text/html":
+            declared = _META_CHARSET.search(text[:2048])
+            return codecs.lookup(declared["name"]).name if declared is not None else "utf-8"
+        configured = self.charsets.get(template.suffix)
+        declared = _XML_DECLARATION.match(text) if template.suffix == ".xml" else None
+        if declared is not None:
+            in_file = codecs.lookup(declared["name"]).name
+            if configured is not None and configured != in_file:
+                raise ValueError(
+                    f"{template}: declares encoding {declared['name']!r}, site.json says "
+                    f"{configured!r}"
+                )
+            return in_file
+        return configured or "utf-8"
 
     def render(self, path: str, *, base_url: str | None = None) -> Response:
         """Render the page for a request path: ``(status, headers, body bytes)``."""
@@ -244,35 +415,80 @@ class FixtureSite:
                 return 404, {"Content-Type": "text/plain; charset=utf-8"}, b"404 Not Found\n"
         text = self.render_text(template.read_text(encoding="utf-8"), base, request_path)
         media_type = _MEDIA_TYPES.get(template.suffix, "application/octet-stream")
-        charset = "utf-8"
-        if media_type == "text/html":
-            declared = _META_CHARSET.search(text[:2048])
-            if declared is not None:
-                charset = codecs.lookup(declared["name"]).name
-        if charset != "utf-8":  # declared in a meta tag only, as on real legacy sites
+        charset = self._charset(template, text, media_type)
+        if media_type == "text/html" and charset != "utf-8":
+            # declared in a meta tag only, as on real legacy sites
             return status, {"Content-Type": media_type}, text.encode(charset)
-        return status, {"Content-Type": f"{media_type}; charset=utf-8"}, text.encode("utf-8")
+        return status, {"Content-Type": f"{media_type}; charset={charset}"}, text.encode(charset)
 
     def render_text(self, text: str, base_url: str, request_path: str = "/") -> str:
-        """Replace every placeholder, using one reading of the clock for the whole page."""
+        """Replace every placeholder and resolve every section, with one reading of the clock
+        for the whole page."""
         now = self.now()
-
-        def substitute(match: re.Match[str]) -> str:
+        out: list[str] = []
+        stack: list[tuple[str, bool]] = []  # open sections: (kind, emitting before it)
+        emitting = True
+        last_day: date | None = None  # the day of the previous newday section on this page
+        position = 0
+        for match in _PLACEHOLDER.finditer(text):
+            if emitting:
+                out.append(text[position : match.start()])
+            position = match.end()
             kind, arg = match["kind"], match["arg"]
-            if kind == "base" and arg is None:
-                return base_url
-            if kind == "path" and arg is None:
-                return html.escape(request_path)
-            if arg is not None and kind in ("stamp", "rfc822", "daypath"):
-                moment = self.shift_time(arg)
-                if kind == "stamp":
-                    return format_dle_stamp(moment, now, self.timezone)
-                if kind == "rfc822":
-                    return format_rfc822(moment, self.timezone)
-                return f"/{moment:%Y/%m/%d}/"
-            raise ValueError(f"unknown placeholder {match[0]!r}")
+            if match["close"]:
+                if arg is not None or not stack or stack[-1][0] != kind:
+                    raise ValueError(f"unbalanced section end {match[0]!r}")
+                emitting = stack.pop()[1]
+            elif kind in _SECTION_KINDS:
+                if arg is None:
+                    raise ValueError(f"section {match[0]!r} needs a time")
+                keep = False
+                if emitting:
+                    day = self.shift_time(arg).date()
+                    if kind == "newday":
+                        keep, last_day = day != last_day, day
+                    else:
+                        keep = (day == now.date()) == (kind == "today")
+                stack.append((kind, emitting))
+                emitting = emitting and keep
+            elif emitting:
+                out.append(self._substitute(match, now, base_url, request_path))
+            elif kind not in _TIME_KINDS and kind not in ("base", "path"):
+                raise ValueError(f"unknown placeholder {match[0]!r}")
+        if stack:
+            raise ValueError(f"unclosed section {{{{{stack[-1][0]}:...}}}}")
+        if emitting:
+            out.append(text[position:])
+        return "".join(out)
 
-        return _PLACEHOLDER.sub(substitute, text)
+    def _substitute(
+        self, match: re.Match[str], now: datetime, base_url: str, request_path: str
+    ) -> str:
+        kind, arg = match["kind"], match["arg"]
+        if kind == "base" and arg is None:
+            return base_url
+        if kind == "path" and arg is None:
+            return html.escape(request_path)
+        if arg is not None and kind in _TIME_KINDS:
+            when, _, form = arg.partition("|") if kind == "fmt" else (arg, "", "")
+            moment = self.shift_time(when)
+            if kind == "stamp":
+                return format_dle_stamp(moment, now, self.timezone)
+            if kind == "rfc822":
+                return format_rfc822(moment, self.timezone)
+            if kind == "daypath":
+                return f"/{moment:%Y/%m/%d}/"
+            if kind == "iso":
+                return moment.isoformat()
+            if kind == "ago":
+                return format_ago(moment, now, self.timezone)
+            if kind == "hhmm":
+                return f"{moment:%H:%M}"
+            if kind == "dayheader":
+                return format_day_header(moment, self.timezone)
+            if form:  # fmt
+                return moment.strftime(form)
+        raise ValueError(f"unknown placeholder {match[0]!r}")
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -510,7 +726,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT}; 0 = any)"
     )
-    parser.add_argument("--root", type=Path, default=None, help="fixture folder (demo-site)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--root", type=Path, default=None, help="fixture folder (demo-site)")
+    where.add_argument(
+        "--site",
+        default=None,
+        metavar="NAME",
+        help="a fixture site of the repository by name: demo-site, feed-site, plain-site",
+    )
     parser.add_argument(
         "--site-now",
         default=None,
@@ -531,8 +754,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError:
             parser.error(f"--site-now: not an ISO 8601 date-time: {args.site_now!r}")
     try:
+        root = fixture_root(args.site) if args.site is not None else args.root
         serve_forever(
-            args.root,
+            root,
             args.host,
             args.port,
             args.site_now,

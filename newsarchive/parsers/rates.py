@@ -822,10 +822,13 @@ def _html(text: str) -> etree._Element | None:
 def _decode(data: bytes) -> str:
     """Bytes to text: BOM, then a meta charset (windows-1251 sites declare only that), then
     UTF-8, then windows-1251, the usual legacy encoding of Russian-language sites."""
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
-                          (b"\xfe\xff", "utf-16-be")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace")
+            return data[len(bom) :].decode(encoding, "replace")
     declared = _META_CHARSET.search(data[:4096])
     # A page that can declare its encoding in ASCII is not UTF-16/32, whatever it says.
     if declared and not declared[1].lower().startswith((b"utf-16", b"utf-32")):

@@ -9,9 +9,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ class Site:
     listing: ListingSelectors
     article: ArticleSelectors
     rate_widget: tuple[str, ...]
+    # Scrapy settings the site asks for ([throttle] in its file): politeness it needs.
+    throttle: dict[str, float | int] = field(default_factory=dict)
 
     def article_id(self, url: str) -> str | None:
         """The site's own id of an article URL, or None when the URL is not an article."""
@@ -76,11 +79,24 @@ class Site:
         )
 
     def on_host(self, start_url: str) -> Site:
-        """The same site served from another address (a mirror, a local copy, the demo)."""
+        """The same site served from another address (a mirror, a local copy, the demo).
+
+        A copy on this machine keeps no ``[throttle]``: that protects the site's own server.
+        """
         parts = urlsplit(start_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SiteError(f"not an http(s) URL: {start_url!r}")
-        return replace(self, start_urls=(start_url,), allowed_domains=(parts.hostname,))
+        throttle = {} if _is_loopback(parts.hostname) else self.throttle
+        return replace(
+            self, start_urls=(start_url,), allowed_domains=(parts.hostname,), throttle=throttle
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def generic_site(start_url: str, *, name: str | None = None, timezone: str = "UTC") -> Site:
@@ -150,18 +166,23 @@ def _parse(text: str, *, source: str) -> Site:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SiteError(f"{source}: {error}") from None
-    reader = _Reader(data, source)
+    reader = _Reader(data, source, text)
+    reader.check_known_keys()
     listing = reader.table("listing")
     article = reader.table("article")
     rates = reader.table("rates", required=False)
     name = reader.string(data, "name")
     if not _NAME.match(name):
-        raise SiteError(f"{source}: name {name!r} must be lower-case letters, digits, - or _")
+        raise SiteError(
+            f"{reader.where('name')}: name {name!r} must be lower-case letters, digits, - or _"
+        )
     timezone = reader.string(data, "timezone")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(f"{source}: timezone {timezone!r} is not an IANA time zone") from None
+        raise SiteError(
+            f"{reader.where('timezone')}: timezone {timezone!r} is not an IANA time zone"
+        ) from None
     return Site(
         name=name,
         title=reader.string(data, "title", default=name),
@@ -187,7 +208,33 @@ def _parse(text: str, *, source: str) -> Site:
             strip=reader.strings(article, "strip", key_prefix="article.", default=()),
         ),
         rate_widget=reader.strings(rates, "widget", key_prefix="rates.", default=()),
+        throttle=reader.throttle(reader.table("throttle", required=False)),
     )
+
+
+_TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+# Every key a site file may hold: top-level keys, and for tables the keys inside them.
+_KEYS: dict[str, frozenset[str]] = {
+    "name": frozenset(),
+    "title": frozenset(),
+    "start_urls": frozenset(),
+    "allowed_domains": frozenset(),
+    "timezone": frozenset(),
+    "lang": frozenset(),
+    "article_url": frozenset(),
+    "listing": frozenset({"links", "items", "item_date", "pagination", "page_url"}),
+    "article": frozenset({"title", "body", "lead", "date", "section", "author", "strip"}),
+    "rates": frozenset({"widget"}),
+    "throttle": frozenset({"delay", "concurrency", "autothrottle_target"}),
+}
+
+
+# [throttle] keys, the Scrapy setting each sets, and its type.
+_THROTTLE = (
+    ("delay", "DOWNLOAD_DELAY", float),
+    ("concurrency", "CONCURRENT_REQUESTS_PER_DOMAIN", int),
+    ("autothrottle_target", "AUTOTHROTTLE_TARGET_CONCURRENCY", float),
+)
 
 
 class _Reader:
@@ -195,9 +242,35 @@ class _Reader:
 
     _MISSING: Any = object()
 
-    def __init__(self, data: dict[str, Any], source: str) -> None:
+    def __init__(self, data: dict[str, Any], source: str, text: str) -> None:
         self.data = data
         self.source = source
+        self.lines = text.splitlines()
+
+    def where(self, name: str) -> str:
+        """``file:line`` of a dotted key (``article.title``), or the file alone if not found."""
+        table, _, key = name.rpartition(".")
+        current = ""
+        assignment = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+        for number, line in enumerate(self.lines, start=1):
+            header = _TABLE_HEADER.match(line)
+            if header:
+                current = header.group(1).strip()
+            elif current == table and assignment.match(line):
+                return f"{self.source}:{number}"
+        return self.source
+
+    def check_known_keys(self) -> None:
+        """A misspelt key is an error, not a silently ignored setting."""
+        for name, value in self.data.items():
+            if name not in _KEYS:
+                raise SiteError(f"{self.where(name)}: unknown key {name!r}")
+            allowed = _KEYS[name]
+            if allowed and isinstance(value, dict):
+                for key in value:
+                    if key not in allowed:
+                        dotted = f"{name}.{key}"
+                        raise SiteError(f"{self.where(dotted)}: unknown key {dotted!r}")
 
     def table(self, key: str, *, required: bool = True) -> dict[str, Any]:
         value = self.data.get(key, self._MISSING)
@@ -212,7 +285,7 @@ class _Reader:
         if value is self._MISSING:
             raise SiteError(f"{self.source}: key {key!r} is missing")
         if not isinstance(value, str) or not value:
-            raise SiteError(f"{self.source}: key {key!r} must be a non-empty string")
+            raise SiteError(f"{self.where(key)}: key {key!r} must be a non-empty string")
         return value
 
     def strings(
@@ -231,9 +304,29 @@ class _Reader:
             or not all(isinstance(item, str) and item for item in value)
         ):
             raise SiteError(
-                f"{self.source}: key {name!r} must be a string or a non-empty list of strings"
+                f"{self.where(name)}: key {name!r} must be a string or a non-empty list of strings"
             )
         return tuple(value)
+
+    def throttle(self, table: dict[str, Any]) -> dict[str, float | int]:
+        """``[throttle]`` as the Scrapy settings it stands for."""
+        settings: dict[str, float | int] = {}
+        for key, setting, kind in _THROTTLE:
+            if key not in table:
+                continue
+            value = table[key]
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value < 0
+                or (kind is int and not isinstance(value, int))
+            ):
+                expected = "a whole number" if kind is int else "a number"
+                raise SiteError(
+                    f"{self.where('throttle.' + key)}: key 'throttle.{key}' must be {expected} >= 0"
+                )
+            settings[setting] = value
+        return settings
 
     def pattern(self, table: dict[str, Any], key: str, *, key_prefix: str = "") -> re.Pattern[str]:
         text = self.string(table, key)
@@ -242,5 +335,5 @@ class _Reader:
         except re.error as error:
             name = key_prefix + key
             raise SiteError(
-                f"{self.source}: key {name!r} is not a valid regular expression: {error}"
+                f"{self.where(name)}: key {name!r} is not a valid regular expression: {error}"
             ) from None

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
 
 from newsarchive.parsers.article import find_timestamp, parse_article
 from newsarchive.sites import Site, load_site, load_site_file
@@ -52,6 +53,14 @@ class NewsSpider(ArchiveSpider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
         kwargs.setdefault("site", crawler.settings.get("NEWSARCHIVE_SITE") or None)
         return super().from_crawler(crawler, *args, **kwargs)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        # `scrapy crawl everyday`: the site file's [throttle], below anything given with -s.
+        name = getattr(cls, "site_name", None)
+        if name:
+            settings.setdict(load_site(name).throttle, priority="spider")
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.site.start_urls:

@@ -1,0 +1,230 @@
+"""Read an archive back: article records, rate rows and run records, plain or gzipped.
+
+Every loader takes files, folders (an archive root, a site's folder or a kind's folder) and
+globs, and yields the records of one kind as dicts, file by file in name order, which is the
+order the runs happened. Files a run is still writing (``*.part``) are never read.
+``to_dataframe`` turns records into a pandas DataFrame with one proper dtype per column.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from newsarchive.archive.files import ARCHIVE_SUFFIXES, archive_files, read_lines
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "ArchiveReadError",
+    "Kind",
+    "PathArg",
+    "archive_records",
+    "find_archive_files",
+    "load_articles",
+    "load_rates",
+    "load_runs",
+    "to_dataframe",
+]
+
+Kind = Literal["article", "rates", "run"]
+PathArg = str | os.PathLike[str]
+
+# The kind every file in a folder of the archive layout holds: reading rate rows then skips
+# the article files (most of the bytes) without parsing them.
+_FOLDER_KINDS = {"articles": "article", "rates": "rates", "quarantine": "quarantined"}
+_RUNS_FILE = "runs.jsonl"
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "article": (
+        "kind", "schema_version", "id", "version", "site", "url", "title", "lead", "body",
+        "section", "author", "published_at", "published_precision", "published_raw",
+        "fetched_at", "lang", "content_hash",
+    ),
+    "rates": (
+        "kind", "schema_version", "site", "source", "as_of", "as_of_inferred", "currency",
+        "rate", "change", "change_percent", "observed_at", "url",
+    ),
+    "run": (
+        "kind", "schema_version", "run_id", "site", "started_at", "finished_at",
+        "finish_reason", "requests", "pages", "listing_pages", "articles_parsed",
+        "articles_new", "articles_updated", "articles_unchanged", "rate_rows", "errors",
+        "missing", "files", "recovered_runs", "health", "health_reasons", "exit_status",
+    ),
+}  # fmt: skip
+_INSTANTS = {"published_at", "fetched_at", "observed_at", "started_at", "finished_at"}
+_DATES = {"as_of"}
+_CATEGORIES = {
+    "kind", "site", "section", "currency", "source", "published_precision", "lang",
+    "finish_reason", "health",
+}  # fmt: skip
+_FLOATS = {"rate", "change", "change_percent"}
+_BOOLEANS = {"as_of_inferred"}
+_INTEGERS = {
+    "schema_version", "version", "requests", "pages", "listing_pages", "articles_parsed",
+    "articles_new", "articles_updated", "articles_unchanged", "rate_rows", "exit_status",
+}  # fmt: skip
+_TEXTS = {
+    "id", "url", "title", "lead", "body", "author", "published_raw", "content_hash", "run_id",
+}  # fmt: skip
+_OBJECTS = {"errors", "missing", "files", "recovered_runs", "health_reasons"}
+
+
+class ArchiveReadError(ValueError):
+    """An archive file that cannot be read: not gzip, not UTF-8, or a line that is not JSON."""
+
+
+def load_articles(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
+    """The article records (``kind == "article"``) under the given files, folders or globs."""
+    return _load("article", (path_or_glob, *more))
+
+
+def load_rates(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
+    """The rate rows (``kind == "rates"``) under the given files, folders or globs."""
+    return _load("rates", (path_or_glob, *more))
+
+
+def load_runs(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
+    """The run records (``kind == "run"``, from ``runs.jsonl``) under the given paths."""
+    return _load("run", (path_or_glob, *more))
+
+
+def find_archive_files(paths: Iterable[PathArg]) -> list[Path]:
+    """The published archive files under ``paths``, each once, in the order given."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in archive_files(os.fspath(item) for item in paths):
+        # A glob such as ``articles/*`` also matches .part files, the store and the lock.
+        if not path.name.endswith(ARCHIVE_SUFFIXES):
+            continue
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+    return found
+
+
+def archive_records(
+    files: Iterable[Path], kinds: Iterable[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every record of the given files (only those of ``kinds``, when given), in order."""
+    wanted = None if kinds is None else set(kinds)
+    for path in files:
+        layout_kind = _layout_kind(path)
+        if wanted is not None and layout_kind is not None and layout_kind not in wanted:
+            continue
+        for record in _read(path):
+            if wanted is None or record.get("kind") in wanted:
+                yield record
+
+
+def to_dataframe(
+    records_or_path: Iterable[Mapping[str, Any]] | PathArg, kind: Kind = "article"
+) -> pd.DataFrame:
+    """Records of one ``kind`` (or those under a path) as a DataFrame with proper dtypes.
+
+    Instants become ``datetime64[ns, UTC]`` (``published_at`` is converted from the site's
+    offset; ``published_raw`` keeps what the page showed), ``as_of`` a naive day
+    ``datetime64[ns]``, names ``category``, counts ``Int64``, rates ``float64``, texts
+    ``string``. Columns follow docs/records.md, also when there are no records.
+
+    >>> row = {"kind": "rates", "site": "everyday", "source": "ЦБ", "as_of": "2025-12-11",
+    ...        "currency": "USD", "rate": 12020.9, "observed_at": "2025-12-11T13:00:01Z"}
+    >>> frame = to_dataframe([row], kind="rates")
+    >>> frame[["as_of", "currency", "rate", "observed_at"]].dtypes.astype(str).to_dict()
+    {'as_of': 'datetime64[ns]', 'currency': 'category', 'rate': 'float64', \
+'observed_at': 'datetime64[ns, UTC]'}
+    """
+    pandas = _pandas()
+    if kind not in _COLUMNS:
+        raise ValueError(f"kind must be one of {', '.join(_COLUMNS)}, not {kind!r}")
+    if isinstance(records_or_path, str | os.PathLike):
+        records: list[Mapping[str, Any]] = list(_load(kind, (records_or_path,)))
+    else:
+        records = list(records_or_path)
+        for record in records:
+            if record.get("kind") != kind:
+                raise ValueError(
+                    f"to_dataframe(kind={kind!r}) got a {record.get('kind')!r} record; "
+                    "load one kind at a time"
+                )
+    frame = pandas.DataFrame.from_records(records) if records else pandas.DataFrame()
+    known = _COLUMNS[kind]
+    frame = frame.reindex(columns=[*known, *(c for c in frame.columns if c not in known)])
+    return pandas.DataFrame(
+        {name: _typed_column(pandas, name, frame[name]) for name in frame.columns},
+        index=frame.index,
+    )
+
+
+def _typed_column(pandas: Any, name: str, column: pd.Series) -> pd.Series:
+    if name in _INSTANTS:
+        # pandas 3 parses strings to microseconds and pandas 2 to nanoseconds: pin one unit.
+        parsed = pandas.to_datetime(column.astype(object), utc=True, format="ISO8601")
+        return parsed.astype("datetime64[ns, UTC]")
+    if name in _DATES:
+        parsed = pandas.to_datetime(column.astype(object), format="%Y-%m-%d")
+        return parsed.astype("datetime64[ns]")
+    if name in _CATEGORIES:
+        return column.astype(object).astype("category")
+    if name in _FLOATS:
+        return column.astype("float64")
+    if name in _BOOLEANS:
+        return column.astype(object).astype("boolean")
+    if name in _TEXTS:
+        return column.astype(object).astype("string")
+    if name in _OBJECTS:
+        return column.astype(object)
+    if name in _INTEGERS or _holds_integers(column):
+        # Counts, including fields newer than this module (``quarantined``): NA-safe integers.
+        return column.astype(object).astype("Int64")
+    return column
+
+
+def _holds_integers(column: pd.Series) -> bool:
+    values = [value for value in column.astype(object) if value is not None and value == value]
+    return bool(values) and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(
+            "to_dataframe() needs pandas: pip install 'newsarchive[pandas]'"
+        ) from None
+    return pandas
+
+
+def _load(kind: Kind, paths: Iterable[PathArg]) -> Iterator[dict[str, Any]]:
+    yield from archive_records(find_archive_files(paths), kinds=(kind,))
+
+
+def _layout_kind(path: Path) -> str | None:
+    """The kind the archive layout puts in ``path``, or None for a file outside it."""
+    if path.name in (_RUNS_FILE, _RUNS_FILE + ".gz"):
+        return "run"
+    return _FOLDER_KINDS.get(path.parent.name)
+
+
+def _read(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of one file; a torn last line (one being appended right now) is left out."""
+    number = 0
+    try:
+        for number, line in enumerate(read_lines(path), 1):
+            if not line.endswith("\n"):
+                break  # runs.jsonl grows in place: its last line may still be half-written
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ArchiveReadError(f"{path}:{number}: not a JSON object")
+            yield record
+    except ArchiveReadError:
+        raise
+    except json.JSONDecodeError as error:
+        raise ArchiveReadError(f"{path}:{number}: not a JSON record ({error})") from None
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise ArchiveReadError(f"{path}: cannot read ({error})") from None

@@ -1,0 +1,380 @@
+"""What an archive holds, per site: articles, publication days, field coverage, rates, runs.
+
+The figures are counted in one streaming pass over the records: per site a set of article
+ids, a counter per publication day and per field, and one value per currency and rate day,
+never the records themselves. ``render_text`` shows them as aligned tables,
+``render_json`` as a stable, sorted JSON document (``newsarchive stats --json``).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from newsarchive.analysis.load import (
+    ArchiveReadError,
+    PathArg,
+    archive_records,
+    find_archive_files,
+)
+from newsarchive.health import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+__all__ = [
+    "COVERAGE_FIELDS",
+    "STATS_VERSION",
+    "ArchiveStats",
+    "ArticleStats",
+    "CurrencyStats",
+    "RunStats",
+    "SiteStats",
+    "archive_stats",
+    "format_number",
+    "format_percent",
+    "load_stats",
+    "no_files_message",
+    "plural",
+    "render_json",
+    "render_text",
+    "stats_main",
+    "table",
+]
+
+# Bumped when a key of the JSON document changes meaning; new keys do not bump it.
+STATS_VERSION = 1
+COVERAGE_FIELDS = ("title", "body", "published_at", "lead", "section")
+
+
+@dataclass
+class ArticleStats:
+    """Counts over a site's article records."""
+
+    records: int = 0
+    ids: set[str] = field(default_factory=set)
+    revised_ids: set[str] = field(default_factory=set)
+    # Articles per site-local publication day, each id once (on its first dated record's day).
+    per_day: Counter[date] = field(default_factory=Counter)
+    filled: Counter[str] = field(default_factory=Counter)
+    dated: int = 0
+    day_precision: int = 0
+    dated_ids: set[str] = field(default_factory=set)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.records += 1
+        article_id = record.get("id")
+        if article_id is not None:
+            self.ids.add(article_id)
+            if (record.get("version") or 1) > 1:
+                self.revised_ids.add(article_id)
+        self.filled.update(name for name in COVERAGE_FIELDS if record.get(name))
+        published = record.get("published_at")
+        if not published:
+            return
+        self.dated += 1
+        self.day_precision += record.get("published_precision") == "day"
+        if article_id not in self.dated_ids:
+            self.dated_ids.add(article_id)
+            # The date in the record's own offset is the site's calendar day.
+            self.per_day[datetime.fromisoformat(published).date()] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = list(self.per_day.values())
+        return {
+            "records": self.records,
+            "ids": len(self.ids),
+            "revised_ids": len(self.revised_ids),
+            "published_first": min(self.per_day).isoformat() if counts else None,
+            "published_last": max(self.per_day).isoformat() if counts else None,
+            "days": len(counts),
+            "per_day": {
+                "min": min(counts),
+                "median": float(statistics.median(counts)),
+                "max": max(counts),
+            }
+            if counts
+            else None,
+            "coverage_percent": {
+                name: _percent(self.filled[name], self.records) for name in COVERAGE_FIELDS
+            },
+            "day_precision_percent": _percent(self.day_precision, self.dated),
+        }
+
+
+@dataclass
+class CurrencyStats:
+    """A site's rate rows of one currency, and its rate per source and day for charts."""
+
+    rows: int = 0
+    sources: set[str] = field(default_factory=set)
+    # (source, as_of) -> (observed_at, rate) of the latest row observed for that day.
+    by_day: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.rows += 1
+        source = record.get("source") or ""
+        self.sources.add(source)
+        key = (source, record["as_of"])
+        seen = (record.get("observed_at") or "", float(record["rate"]))
+        if key not in self.by_day or seen[0] >= self.by_day[key][0]:
+            self.by_day[key] = seen
+
+    def as_dict(self) -> dict[str, Any]:
+        days = [as_of for _, as_of in self.by_day]
+        # The latest day's rate; of two sources that day, the one observed last.
+        last_day = max(days)
+        latest = max(seen for (_, as_of), seen in self.by_day.items() if as_of == last_day)
+        return {
+            "rows": self.rows,
+            "sources": sorted(self.sources),
+            "as_of_first": min(days),
+            "as_of_last": last_day,
+            "last_rate": latest[1],
+        }
+
+
+@dataclass
+class RunStats:
+    """A site's run records: how many, how healthy, and the latest."""
+
+    count: int = 0
+    by_health: Counter[str] = field(default_factory=Counter)
+    last: dict[str, Any] | None = None
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.count += 1
+        self.by_health[record.get("health") or "unknown"] += 1
+        # Latest by start time, not by file order: runs.jsonl files may be concatenated.
+        if self.last is None or (record.get("started_at") or "") >= self.last["started_at"]:
+            self.last = {
+                "run_id": record.get("run_id"),
+                "started_at": record.get("started_at") or "",
+                "finished_at": record.get("finished_at"),
+                "health": record.get("health"),
+                "exit_status": record.get("exit_status"),
+            }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "by_health": dict(self.by_health), "last": self.last}
+
+
+@dataclass
+class SiteStats:
+    site: str
+    articles: ArticleStats = field(default_factory=ArticleStats)
+    rates: dict[str, CurrencyStats] = field(default_factory=dict)
+    runs: RunStats = field(default_factory=RunStats)
+
+    def add(self, record: dict[str, Any]) -> None:
+        kind = record.get("kind")
+        if kind == "article":
+            self.articles.add(record)
+        elif kind == "rates":
+            self.rates.setdefault(record["currency"], CurrencyStats()).add(record)
+        elif kind == "run":
+            self.runs.add(record)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles.as_dict(),
+            "rates": {code: currency.as_dict() for code, currency in self.rates.items()},
+            "runs": self.runs.as_dict(),
+        }
+
+
+@dataclass
+class ArchiveStats:
+    """The figures of every site found in ``files``."""
+
+    files: list[Path]
+    sites: dict[str, SiteStats] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stats_version": STATS_VERSION,
+            "files": len(self.files),
+            "sites": {name: site.as_dict() for name, site in self.sites.items()},
+        }
+
+
+def archive_stats(paths: Iterable[PathArg]) -> ArchiveStats:
+    """Count what the archive files under ``paths`` hold (raises ``ArchiveReadError``)."""
+    return load_stats(find_archive_files(paths))
+
+
+def load_stats(files: list[Path]) -> ArchiveStats:
+    """Count what the given archive files hold, in one pass."""
+    stats = ArchiveStats(files)
+    for record in archive_records(files, kinds=("article", "rates", "run")):
+        site = str(record.get("site"))
+        stats.sites.setdefault(site, SiteStats(site)).add(record)
+    return stats
+
+
+def render_json(stats: ArchiveStats) -> str:
+    """The figures as one JSON document: keys sorted, so equal archives print equal bytes."""
+    return json.dumps(stats.as_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_text(stats: ArchiveStats) -> str:
+    """The figures as aligned tables, one block per site."""
+    figures = stats.as_dict()
+    blocks = [
+        f"{plural(figures['files'], 'archive file')}, {plural(len(figures['sites']), 'site')}"
+    ]
+    if not figures["sites"]:
+        blocks.append("no records")
+    for name in sorted(figures["sites"]):
+        blocks.append(_site_text(name, figures["sites"][name]))
+    return "\n\n".join(blocks) + "\n"
+
+
+def stats_main(paths: list[str], *, as_json: bool) -> int:
+    """``newsarchive stats PATH... [--json]``: print the figures; the exit status."""
+    try:
+        stats = archive_stats(paths)
+    except ArchiveReadError as error:
+        print(f"newsarchive: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if not stats.files:
+        print(no_files_message(paths), file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render_json(stats) if as_json else render_text(stats))
+    return EXIT_OK
+
+
+def no_files_message(paths: Sequence[str]) -> str:
+    return f"newsarchive: error: no archive files (*.jsonl, *.jsonl.gz) under {' '.join(paths)}"
+
+
+def format_number(value: float | None) -> str:
+    """A figure as people read it: no ``.0`` on whole numbers, ``-`` for none.
+
+    >>> format_number(1.0), format_number(2.5), format_number(12020.9), format_number(None)
+    ('1', '2.5', '12020.9', '-')
+    """
+    if value is None:
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def format_percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _site_text(name: str, site: dict[str, Any]) -> str:
+    articles = site["articles"]
+    per_day = articles["per_day"] or {}
+    coverage = articles["coverage_percent"]
+    lines = [
+        name,
+        *_key_values(
+            [
+                ("article records", str(articles["records"])),
+                ("distinct ids", str(articles["ids"])),
+                ("ids with later versions", str(articles["revised_ids"])),
+                ("published", _range(articles["published_first"], articles["published_last"])),
+                ("days with articles", str(articles["days"])),
+                (
+                    "articles per day",
+                    "  ".join(f"{k} {format_number(per_day.get(k))}" for k in _PER_DAY),
+                ),
+            ]
+        ),
+        "",
+        *table(
+            ["FIELD", "FILLED"],
+            [[field_name, format_percent(coverage[field_name])] for field_name in coverage]
+            + [["day precision", format_percent(articles["day_precision_percent"])]],
+        ),
+        "",
+        *_rates_text(site["rates"]),
+        *_runs_text(site["runs"]),
+    ]
+    return "\n".join(lines).rstrip()
+
+
+_PER_DAY = ("min", "median", "max")
+
+
+def _rates_text(rates: dict[str, Any]) -> list[str]:
+    if not rates:
+        return ["  no rate rows", ""]
+    rows = [
+        [
+            code,
+            ", ".join(rates[code]["sources"]),
+            str(rates[code]["rows"]),
+            rates[code]["as_of_first"],
+            rates[code]["as_of_last"],
+            format_number(rates[code]["last_rate"]),
+        ]
+        for code in sorted(rates)
+    ]
+    header = ["CURRENCY", "SOURCE", "ROWS", "AS_OF FROM", "AS_OF TO", "LAST RATE"]
+    return [*table(header, rows, numeric=(2, 5)), ""]
+
+
+def _runs_text(runs: dict[str, Any]) -> list[str]:
+    if not runs["count"]:
+        return ["  no run records"]
+    healths = sorted(runs["by_health"])
+    last = runs["last"]
+    header = ["RUNS", *(h.upper() for h in healths), "LAST RUN", "FINISHED", "HEALTH", "EXIT"]
+    row = [
+        str(runs["count"]),
+        *(str(runs["by_health"][h]) for h in healths),
+        str(last["run_id"]),
+        str(last["finished_at"]),
+        str(last["health"]),
+        format_number(last["exit_status"]),
+    ]
+    numeric = (*range(len(healths) + 1), len(header) - 1)
+    return table(header, [row], numeric=numeric)
+
+
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], *, numeric: Iterable[int] = (1,)
+) -> list[str]:
+    """Rows under a header, columns two spaces apart, ``numeric`` ones aligned right.
+
+    >>> print("\\n".join(table(["CODE", "ROWS"], [["USD", "3"], ["EUR", "12"]])))
+      CODE  ROWS
+      USD      3
+      EUR     12
+    """
+    right = set(numeric)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _key_values(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    width = max(len(key) for key, _ in pairs)
+    return [f"  {key.ljust(width)}  {value}" for key, value in pairs]
+
+
+def plural(number: int, noun: str) -> str:
+    """``1 site``, ``2 sites``: English nouns as these reports use them."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _range(first: str | None, last: str | None) -> str:
+    return "-" if first is None else f"{first} .. {last}"
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
