@@ -12,6 +12,15 @@ crawler itself is reached through the ``newsarchive`` command or ``scrapy crawl`
 ('2025-12-11', 'USD', '12020.90')
 """
 
+from newsarchive.analysis import (
+    ArchiveReadError,
+    ArchiveStats,
+    archive_stats,
+    load_articles,
+    load_rates,
+    load_runs,
+    to_dataframe,
+)
 from newsarchive.parsers import (
     ArticlePage,
     ArticleSelectors,
@@ -31,6 +40,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ArchiveReadError",
+    "ArchiveStats",
     "ArticlePage",
     "ArticleSelectors",
     "Rate",
@@ -39,12 +50,17 @@ __all__ = [
     "SiteError",
     "Timestamp",
     "__version__",
+    "archive_stats",
     "available_sites",
     "canonical_url",
+    "load_articles",
+    "load_rates",
+    "load_runs",
     "load_site",
     "load_site_file",
     "parse_article",
     "parse_rates",
     "parse_timestamp",
     "published_from_html",
+    "to_dataframe",
 ]

@@ -13,7 +13,7 @@ import html
 import math
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -188,33 +188,13 @@ def articles_chart(sites: Sequence[SiteStats]) -> str:
     earliest = min(min(per_day) for _, per_day in series)
     start = max(earliest, last - timedelta(days=WINDOW_DAYS - 1))
     days = (last - start).days + 1
+    drawn = [(name, {d: n for d, n in per_day.items() if d >= start}) for name, per_day in series]
     plot = _Plot(width=960, height=260, left=44, right=30)
-    top = max(count for _, per_day in series for day, count in per_day.items() if day >= start)
-    ticks = nice_ticks(0, top, integer=True)
+    ticks = nice_ticks(0, max(max(counts.values(), default=0) for _, counts in drawn), integer=True)
     parts = plot.y_axis(ticks, [format_number(tick) for tick in ticks])
-    slot = plot.inner_width / days
-    # Bars stay bar-shaped when there are few days: a lone day is not a wall of colour.
-    group = min(slot * 0.8, 36.0 * len(series))
-    width = group / len(series)
-    for index, (name, per_day) in enumerate(series):
-        for day, count in sorted(per_day.items()):
-            if day < start:
-                continue
-            x = plot.left + (day - start).days * slot + (slot - group) / 2 + index * width
-            y = plot.y(count, 0, ticks[-1])
-            parts.append(
-                f'<rect class=bar x="{x:.2f}" y="{y:.1f}" width="{width:.2f}" '
-                f'height="{plot.base - y:.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
-                f"<title>{_esc(name)} · {day.isoformat()}: {count} articles</title></rect>"
-            )
-    for offset, label in _day_ticks(start, days):
-        x = plot.left + (offset + 0.5) * slot
-        parts.append(
-            f'<line class=axis x1="{x:.1f}" x2="{x:.1f}" y1="{plot.base}" '
-            f'y2="{plot.base + 4}"/><text x="{x:.1f}" y="{plot.base + 17}" '
-            f'text-anchor="middle">{label}</text>'
-        )
-    older = sum(c for _, per_day in series for day, c in per_day.items() if day < start)
+    parts += _bars(plot, drawn, start, days, ticks[-1])
+    parts += _day_axis(plot, start, days)
+    older = sum(n for _, per_day in series for d, n in per_day.items() if d < start)
     note = (
         f"<p class=note>The last {days} days are drawn; {older} earlier articles (from "
         f"{earliest.isoformat()}) are counted in the tables only.</p>"
@@ -226,6 +206,40 @@ def articles_chart(sites: Sequence[SiteStats]) -> str:
         f"<figure>{plot.svg(parts, caption)}<figcaption>{_esc(caption)}</figcaption>"
         f"{_legend(name for name, _ in series)}{note}</figure>"
     )
+
+
+def _bars(
+    plot: _Plot, series: Sequence[tuple[str, dict[date, int]]], start: date, days: int, top: float
+) -> list[str]:
+    """One bar per site and day with articles, the sites side by side within a day."""
+    slot = plot.inner_width / days
+    # Bars stay bar-shaped when there are few days: a lone day is not a wall of colour.
+    group = min(slot * 0.8, 36.0 * len(series))
+    width = group / len(series)
+    parts = []
+    for index, (name, per_day) in enumerate(series):
+        for day, count in sorted(per_day.items()):
+            x = plot.left + (day - start).days * slot + (slot - group) / 2 + index * width
+            y = plot.y(count, 0, top)
+            parts.append(
+                f'<rect class=bar x="{x:.2f}" y="{y:.1f}" width="{width:.2f}" '
+                f'height="{plot.base - y:.1f}" fill="{PALETTE[index % len(PALETTE)]}">'
+                f"<title>{_esc(name)} · {day.isoformat()}: {count} articles</title></rect>"
+            )
+    return parts
+
+
+def _day_axis(plot: _Plot, start: date, days: int) -> list[str]:
+    slot = plot.inner_width / days
+    parts = []
+    for offset, label in _day_ticks(start, days):
+        x = plot.left + (offset + 0.5) * slot
+        parts.append(
+            f'<line class=axis x1="{x:.1f}" x2="{x:.1f}" y1="{plot.base}" '
+            f'y2="{plot.base + 4}"/><text x="{x:.1f}" y="{plot.base + 17}" '
+            f'text-anchor="middle">{label}</text>'
+        )
+    return parts
 
 
 def rates_charts(sites: Sequence[SiteStats]) -> str:
@@ -246,7 +260,7 @@ def rates_charts(sites: Sequence[SiteStats]) -> str:
 def _rate_chart(code: str, series: dict[str, list[tuple[date, float]]]) -> str:
     labels = sorted(series)
     points = {label: sorted(series[label]) for label in labels}
-    days = sorted({day for values in points.values() for day, _ in values})
+    days = sorted({day for pairs in points.values() for day, _ in pairs})
     values = [rate for pairs in points.values() for _, rate in pairs]
     low, high = min(values), max(values)
     if low == high:
@@ -254,43 +268,52 @@ def _rate_chart(code: str, series: dict[str, list[tuple[date, float]]]) -> str:
         low, high = low - (abs(low) * 0.005 or 1), high + (abs(high) * 0.005 or 1)
     ticks = nice_ticks(low, high, count=4)
     plot = _Plot(width=320, height=170, left=64, right=16, bottom=24)
-    parts = plot.y_axis(ticks, _value_labels(ticks))
     span = (days[-1] - days[0]).days
 
-    def x(day: date) -> float:
-        if not span:
-            return plot.left + plot.inner_width / 2
-        return plot.left + (day - days[0]).days / span * plot.inner_width
+    def at(day: date, rate: float) -> tuple[float, float]:
+        share = (day - days[0]).days / span if span else 0.5
+        return plot.left + share * plot.inner_width, plot.y(rate, ticks[0], ticks[-1])
 
+    parts = plot.y_axis(ticks, _value_labels(ticks))
     for index, label in enumerate(labels):
-        colour = PALETTE[index % len(PALETTE)]
-        coords = [(x(day), plot.y(rate, ticks[0], ticks[-1])) for day, rate in points[label]]
-        if len(coords) > 1:
-            line = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-            parts.append(
-                f'<polyline class=line points="{line}" fill="none" stroke="{colour}" '
-                'stroke-width="2"/>'
-            )
-        for (cx, cy), (day, rate) in zip(coords, points[label], strict=True):
-            parts.append(
-                f'<circle class=point cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}">'
-                f"<title>{_esc(code)} {day.isoformat()}: {format_number(rate)} "
-                f"({_esc(label)})</title></circle>"
-            )
+        parts += _line_and_points(code, label, PALETTE[index % len(PALETTE)], points[label], at)
     for day, anchor in _date_ends(days):
         parts.append(
-            f'<text x="{x(day):.1f}" y="{plot.base + 16}" text-anchor="{anchor}">'
-            f"{day.isoformat()}</text>"
+            f'<text x="{at(day, ticks[0])[0]:.1f}" y="{plot.base + 16}" '
+            f'text-anchor="{anchor}">{day.isoformat()}</text>'
         )
     if len(labels) == 1:
         last_day, last_rate = points[labels[0]][-1]
         latest = f"{format_number(last_rate)} on {last_day.isoformat()}"
     else:
-        latest = f"{len(labels)} series, the latest day {days[-1].isoformat()}"
+        latest = f"{len(labels)} series; latest day {days[-1].isoformat()}"
     return (
         f"<figure><h3>{_esc(code)} <span class=meta>{latest}</span></h3>"
         f"{plot.svg(parts, f'{code} rate per day')}{_legend(labels)}</figure>"
     )
+
+
+def _line_and_points(
+    code: str,
+    label: str,
+    colour: str,
+    pairs: Sequence[tuple[date, float]],
+    at: Callable[[date, float], tuple[float, float]],
+) -> list[str]:
+    coords = [at(day, rate) for day, rate in pairs]
+    parts = []
+    if len(coords) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(
+            f'<polyline class=line points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
+    for (x, y), (day, rate) in zip(coords, pairs, strict=True):
+        parts.append(
+            f'<circle class=point cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+            f"<title>{_esc(code)} {day.isoformat()}: {format_number(rate)} "
+            f"({_esc(label)})</title></circle>"
+        )
+    return parts
 
 
 def nice_ticks(low: float, high: float, *, count: int = 5, integer: bool = False) -> list[float]:
