@@ -23,7 +23,14 @@ from urllib.parse import urlsplit
 
 from newsarchive.archive import ArchiveBusyError, lock
 from newsarchive.health import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from newsarchive.sites import Site, SiteError, available_sites, load_site, load_site_file
+from newsarchive.sites import (
+    Site,
+    SiteError,
+    available_sites,
+    generic_site,
+    load_site,
+    load_site_file,
+)
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -95,7 +102,10 @@ def _parser() -> argparse.ArgumentParser:
         help="crawl a site and add what is new to the archive",
         description=(
             "Crawl a news site's listing pages and articles and append what is new to the "
-            "archive. SITE is a built-in site name (see 'newsarchive sites') or a URL of one."
+            "archive. SITE_OR_URL is a built-in site name (see 'newsarchive sites'), a URL of "
+            "one, or the URL of any news site: without a site description, its articles are "
+            "found through robots.txt sitemaps, RSS/Atom feeds and listing pages, and read by "
+            "the generic extractor."
         ),
         epilog=(
             "examples:\n"
@@ -103,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
             "  newsarchive crawl https://everyday.uz/ --max-pages 3 --out /data/news\n"
             "  newsarchive crawl http://127.0.0.1:8765/ --site everyday   # a copy of a site\n"
             "  newsarchive crawl --site-file mysite.toml --since 2025-12-01\n"
+            "  newsarchive crawl https://news.example.kg/ --tz Asia/Bishkek   # any site\n"
             "exit status: 0 healthy run; 1 crawl failed; 2 bad input; 3 no listing page could be\n"
             "fetched; 4 listing or article pages yielded nothing (markup changed?); 5 another\n"
             "run holds this archive; 6 title, body or published_at empty on more than\n"
@@ -117,6 +128,18 @@ def _parser() -> argparse.ArgumentParser:
         "--site", metavar="NAME", help="read the URL's pages with this built-in site's description"
     )
     crawl.add_argument("--site-file", metavar="PATH", help="a site description of your own (TOML)")
+    crawl.add_argument(
+        "--tz",
+        default="UTC",
+        metavar="ZONE",
+        help="a site without a description: the IANA time zone its pages write times in "
+        "(default UTC), e.g. Asia/Tashkent",
+    )
+    crawl.add_argument(
+        "--name",
+        metavar="NAME",
+        help="a site without a description: its name in the archive (default: from the host)",
+    )
     _add_output_options(crawl)
     crawl.add_argument(
         "--max-pages",
@@ -238,7 +261,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
-    site = _resolve_site(args.target, args.site, args.site_file)
+    site = _resolve_site(args)
     return CrawlOptions(
         site=site,
         out=_output_folder(args.out),
@@ -254,7 +277,8 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
     )
 
 
-def _resolve_site(target: str | None, site_name: str | None, site_file: str | None) -> Site:
+def _resolve_site(args: argparse.Namespace) -> Site:
+    target, site_name, site_file = args.target, args.site, args.site_file
     try:
         if site_file:
             site = load_site_file(site_file)
@@ -265,7 +289,8 @@ def _resolve_site(target: str | None, site_name: str | None, site_file: str | No
         elif not any(mark in target for mark in ("://", "/", ".")):
             return load_site(target)
         else:
-            site = _site_for_url(_check_url(target))
+            url = _check_url(target)
+            site = _site_for_url(url) or generic_site(url, name=args.name, timezone=args.tz)
         return site.on_host(_check_url(target)) if target else site
     except SiteError as error:
         raise UsageError(str(error)) from None
@@ -282,16 +307,14 @@ def _check_url(url: str) -> str:
     return parts.geturl()
 
 
-def _site_for_url(url: str) -> Site:
+def _site_for_url(url: str) -> Site | None:
+    """The built-in site serving this URL's host, if there is one."""
     host = urlsplit(url).hostname or ""
     for name in available_sites():
         site = load_site(name)
         if any(host == domain or host.endswith("." + domain) for domain in site.allowed_domains):
             return site
-    raise UsageError(
-        f"no site description for {host}: add --site NAME (see 'newsarchive sites') "
-        "or --site-file PATH"
-    )
+    return None
 
 
 def _output_folder(path: Path) -> Path:
@@ -312,7 +335,7 @@ def _run_crawl(options: CrawlOptions) -> int:
     from scrapy.settings import Settings
 
     from newsarchive import settings as defaults
-    from newsarchive.spiders import NewsSpider
+    from newsarchive.spiders import GenericSpider, NewsSpider
 
     folder = options.out / options.site.name
     # Taken before anything else, so a second run exits at once and touches nothing.
@@ -342,7 +365,9 @@ def _run_crawl(options: CrawlOptions) -> int:
         settings.setdict(overrides, priority="cmdline")
         process = CrawlerProcess(settings)
         _install_log_handler(settings, verbose=options.verbose)
-        crawler = process.create_crawler(NewsSpider)
+        # A described site is walked by its listings; any other by discovery.
+        spider = NewsSpider if options.site.article_url is not None else GenericSpider
+        crawler = process.create_crawler(spider)
         started = time.monotonic()
         process.crawl(crawler, site=options.site)
         process.start()

@@ -67,6 +67,17 @@ def assess(
         reason = f"{listing_pages} listing page(s) held no article link; has the markup changed?"
         return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
     parsed = stats.get("newsarchive/articles/parsed", 0)
+    requested = stats.get("newsarchive/articles/requested", 0)
+    if (
+        requested
+        and not parsed
+        and stats.get("newsarchive/discovery/not_articles", 0)
+        and not stats.get("newsarchive/articles/skipped_archived", 0)
+    ):
+        # Pages fetched as candidates were all something else, and no archived article was
+        # even seen: the generic reader recognises nothing on this site any more.
+        reason = f"none of {requested} pages fetched as articles looked like one"
+        return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
     missing = {field: stats.get(f"newsarchive/missing/{field}", 0) for field in REQUIRED_FIELDS}
     if parsed and stats.get("newsarchive/articles/incomplete", 0) == parsed:
         reason = f"none of {parsed} article pages had a title and a body; has the markup changed?"

@@ -15,6 +15,8 @@ from tests.conftest import ROOT
     [
         ("benchmarks/timestamps.py", "disagreements               0"),
         ("benchmarks/incremental.py", "unchanged re-run       2 requests"),
+        # Without trafilatura (a `bench` extra) it scores our extractor alone.
+        ("benchmarks/extraction.py", "newsarchive"),
     ],
 )
 def test_benchmark_runs_quick(script: str, expected: str) -> None:

@@ -14,7 +14,11 @@ from tests.conftest import run_cli
     ("args", "message"),
     [
         (("crawl", "nosuchsite"), "unknown site 'nosuchsite' (built-in sites: everyday"),
-        (("crawl", "https://unknown.example/"), "no site description for unknown.example"),
+        (
+            ("crawl", "https://unknown.example/", "--tz", "Mars/Base"),
+            "time zone 'Mars/Base' is not an IANA time zone",
+        ),
+        (("crawl", "https://unknown.example/", "--name", "../x"), "site name '../x' must be"),
         (("crawl", "ftp://everyday.uz/"), "not a valid http(s) URL: 'ftp://everyday.uz/'"),
         (("crawl", "http://everyday.uz:99999/"), "not a valid URL: 'http://everyday.uz:99999/'"),
         (("crawl",), "name a site or a URL to crawl"),

@@ -66,7 +66,9 @@ def read_sitemap(xml: bytes) -> tuple[str, list[Link]]:
         loc = fields.get("loc")
         if loc is None or not (loc.text or "").strip():
             continue
-        date = fields.get("publication_date") or fields.get("lastmod")
+        date = fields.get("publication_date")
+        if date is None:
+            date = fields.get("lastmod")
         text = (date.text or "").strip() if date is not None else ""
         links.append(Link(loc.text.strip(), text or None))
     return ("index" if kind == "sitemapindex" else "urlset"), links

@@ -1,13 +1,15 @@
-"""Spiders: ``news`` crawls any site file; each built-in site also gets a spider of its name.
+"""Spiders: ``news`` crawls any site file, ``generic`` any URL with no site file; each built-in
+site also gets a spider of its name.
 
 So ``scrapy crawl everyday`` works as Scrapy users expect, while the site itself stays data
 (``newsarchive/sites/everyday.toml``): adding a site file adds a spider, with no code.
 """
 
 from newsarchive.sites import available_sites
+from newsarchive.spiders.generic import GenericSpider
 from newsarchive.spiders.news import NewsSpider
 
-__all__ = ["NewsSpider"]
+__all__ = ["GenericSpider", "NewsSpider"]
 
 for _site_name in available_sites():
     _spider = type(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
@@ -64,6 +65,11 @@ class ArchiveSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         """Count and log a request that brought no page, by URL and kind."""
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
+            # Forbidden by robots.txt (or dropped as off-site): obeyed, not failed.
+            self.crawler.stats.inc_value("newsarchive/skipped/robots_or_offsite")
+            self.logger.info("%s: not fetched (robots.txt or off-site)", request.url)
+            return
         response = getattr(failure.value, "response", None)
         kind = f"http_{response.status}" if response is not None else failure.type.__name__
         self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
@@ -143,6 +149,10 @@ class ArchiveSpider(scrapy.Spider):
     def allowed(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
+    def count_article_request(self) -> None:
+        self.article_requests += 1
+        self.crawler.stats.inc_value("newsarchive/articles/requested")
 
     def article_budget_left(self) -> bool:
         return not self.max_articles or self.article_requests < self.max_articles
