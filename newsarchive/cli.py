@@ -417,6 +417,7 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"  rate rows written  {stats.get('newsarchive/rates/new', 0)}",
         f"  errors             {error_count(stats)}" + (f" ({error_detail})" if errors else ""),
         f"  health             {stats.get('newsarchive/health', 'unknown')}",
+        *_fill_in_line(stats),
         f"  archive            {options.out / options.site.name}/",
     ]
     lines += [f"    {path}" for path in files]
@@ -425,6 +426,19 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
+
+
+def _fill_in_line(stats: dict[str, Any]) -> list[str]:
+    """Fields the site file's selectors missed and the generic extractor supplied: drift."""
+    filled = {
+        key.removeprefix("newsarchive/fallback/"): value
+        for key, value in sorted(stats.items())
+        if key.startswith("newsarchive/fallback/")
+    }
+    if not filled:
+        return []
+    counts = ", ".join(f"{name}: {count}" for name, count in filled.items())
+    return [f"  generic fill-ins   {counts} (the site file's selectors found nothing)"]
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -85,3 +85,28 @@ def test_feed_site_sources(tmp_path: Path) -> None:
     # Depth 0: no listing page is followed, so every article came from the sitemaps or feed.
     archived = read_jsonl(out / "127-0-0-1" / "articles")
     assert len(archived) == len(_expected("feed-site", "articles.jsonl"))
+
+
+def test_site_file_gaps_are_filled_and_counted(tmp_path: Path) -> None:
+    """The site's title selector stops matching: the generic extractor fills in, counted."""
+    from tests.conftest import DEMO_SITE, expected_articles
+
+    text = (Path(__file__).parents[1] / "newsarchive" / "sites" / "everyday.toml").read_text(
+        "utf-8"
+    )
+    old = (
+        'title = [".fullstory h1", "#dle-content h1", "meta[property=\'og:title\']::attr(content)"]'
+    )
+    assert old in text
+    site_file = tmp_path / "everyday.toml"
+    site_file.write_text(text.replace(old, 'title = [".headline"]'), encoding="utf-8")
+    with DemoServer(DEMO_SITE, port=0, virtual_clock=True) as server:
+        result = run_cli("crawl", server.url, "--site-file", str(site_file),
+                         "--out", str(tmp_path / "archive"), *FAST)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "generic fill-ins   title: 28" in result.stdout
+    titles = {
+        r["id"]: r["title"] for r in read_jsonl(tmp_path / "archive" / "everyday" / "articles")
+    }
+    assert titles == {row["id"]: row["title"] for row in expected_articles()}
+    assert read_runs(tmp_path / "archive" / "everyday")[-1]["fallbacks"] == {"title": 28}
