@@ -45,6 +45,8 @@ KINDS = {"article": "articles", "rates": "rates"}
 QUARANTINE = "quarantine"
 RUNS_FILE = "runs.jsonl"
 LISTINGS_COMPLETE = "listings_complete"
+# Rate keys whose stored value a run keeps at hand (see Archive._rates); a bound, not a need.
+_REMEMBERED_RATE_KEYS = 4096
 
 
 class Archive:
@@ -74,6 +76,10 @@ class Archive:
         self.listings_were_complete = False
         self._locked = False
         self._writers: dict[str, JsonlWriter] = {}
+        # The stored value of each rate key this run looked up or wrote: every page shows the
+        # same widget, so each of its rows is looked up once per page. A handful of keys (one
+        # per currency and day), kept in step with the store by ``_remember``.
+        self._rates: dict[RateKey, str | None] = {}
 
     @staticmethod
     def is_busy(root: Path, site: str) -> bool:
@@ -126,7 +132,16 @@ class Archive:
         self.store.touch_article(article_id, fetched_at)
 
     def known_rate(self, record: dict[str, Any]) -> str | None:
-        return self.store.rate_value(_rate_key(record))
+        key = _rate_key(record)
+        try:
+            return self._rates[key]
+        except KeyError:
+            pass
+        value = self.store.rate_value(key)
+        if len(self._rates) >= _REMEMBERED_RATE_KEYS:
+            self._rates.clear()
+        self._rates[key] = value
+        return value
 
     def mark_listings_complete(self) -> None:
         """This run walked every listing page it had to: the next run may stop early."""
@@ -169,7 +184,10 @@ class Archive:
                 record["fetched_at"],
             )
         else:
-            self.store.remember_rate(_rate_key(record), rate_value(record))
+            key, value = _rate_key(record), rate_value(record)
+            self.store.remember_rate(key, value)
+            if key in self._rates:
+                self._rates[key] = value
 
     def _recover(self) -> None:
         """Publish what a killed run left and index every file the store has not seen."""

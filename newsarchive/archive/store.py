@@ -8,6 +8,7 @@ several machines implements the same protocol.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -72,15 +73,49 @@ CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL)
 
 
 class SqliteStore:
-    """``ArchiveStore`` in a SQLite file (WAL mode: readers never block the one writer)."""
+    """``ArchiveStore`` in a SQLite file (WAL mode: readers never block the one writer).
 
-    def __init__(self, path: Path) -> None:
+    Changes are grouped into transactions: one is committed after ``commit_every`` changes or
+    ``commit_seconds``, whichever comes first, and at once by ``mark_indexed``, ``set_flag``
+    and ``close``; a commit per record cost more than writing the record's line. The archive's
+    contract holds: a row is added after its record's line is in the file, so a committed row
+    never names a record the files lack. A kill loses only the rows not committed yet, and the
+    next run indexes their files again: a file is marked indexed in the same transaction as its
+    last rows, and a run's files are marked only when it finishes. The connection sees its own
+    uncommitted rows, so deduplication within the run is unaffected.
+    """
+
+    def __init__(
+        self, path: Path, *, commit_every: int = 1000, commit_seconds: float = 2.0
+    ) -> None:
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives a killed process; only a power cut can lose the last
         # commits, and recovery re-reads the archive files, which are the source of truth.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self.commit_every = commit_every
+        self.commit_seconds = commit_seconds
+        self._pending = 0
+        self._began = 0.0
+
+    def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+            self._began = time.monotonic()
+        self._db.execute(sql, parameters)
+        self._pending += 1
+        if (
+            self._pending >= self.commit_every
+            or time.monotonic() - self._began >= self.commit_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Make the changes so far durable against a killed process."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._pending = 0
 
     def article(self, article_id: str) -> KnownArticle | None:
         row = self._db.execute(
@@ -92,7 +127,7 @@ class SqliteStore:
         self, article_id: str, version: int, content_hash: str, url: str, fetched_at: str
     ) -> None:
         # Never step back: recovery may replay a file holding an older version.
-        self._db.execute(
+        self._change(
             "INSERT INTO articles (id, version, content_hash, url, fetched_at) "
             "VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
@@ -104,7 +139,7 @@ class SqliteStore:
 
     def touch_article(self, article_id: str, fetched_at: str) -> None:
         """Note that an unchanged article was fetched again (for --recheck-days)."""
-        self._db.execute(
+        self._change(
             "UPDATE articles SET fetched_at = ? WHERE id = ? AND fetched_at < ?",
             (fetched_at, article_id, fetched_at),
         )
@@ -117,7 +152,7 @@ class SqliteStore:
         return row[0] if row else None
 
     def remember_rate(self, key: RateKey, value: str) -> None:
-        self._db.execute(
+        self._change(
             "INSERT INTO rates (source, as_of, currency, value) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (source, as_of, currency) DO UPDATE SET value = excluded.value",
             (key.source, key.as_of, key.currency, value),
@@ -128,18 +163,22 @@ class SqliteStore:
         return self._db.execute(query, (file_name,)).fetchone() is not None
 
     def mark_indexed(self, file_name: str) -> None:
-        self._db.execute("INSERT OR IGNORE INTO indexed_files (name) VALUES (?)", (file_name,))
+        # Committed together with the file's rows still pending: never marked without them.
+        self._change("INSERT OR IGNORE INTO indexed_files (name) VALUES (?)", (file_name,))
+        self.commit()
 
     def flag(self, name: str) -> bool:
         row = self._db.execute("SELECT value FROM flags WHERE name = ?", (name,)).fetchone()
         return bool(row and row[0])
 
     def set_flag(self, name: str, value: bool) -> None:
-        self._db.execute(
+        self._change(
             "INSERT INTO flags (name, value) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             (name, int(value)),
         )
+        self.commit()  # a run's flag must hold even if the run is killed the next moment
 
     def close(self) -> None:
+        self.commit()
         self._db.close()

@@ -807,8 +807,39 @@ def _parse(markup: object) -> RateBlock | None:
             return _from_text(root)
         root = _html(root)
     if isinstance(root, etree._Element):
-        return _from_tree(root)
+        return _from_element(root)
     return None
+
+
+# Sites print the same widget on every page: a crawl hands the parser the same markup thousands
+# of times. The block is a function of the element's subtree alone (the search never looks
+# above it), and its serialisation is that subtree, so the serialisation is the cache key:
+# a widget whose rates or date changed is a new key. Only elements inside a page, and small
+# ones: a whole page is rarely seen twice, and its serialisation costs more. Blocks are frozen,
+# so sharing one between calls is safe.
+_REMEMBERED_WIDGETS = 64
+_MAX_KEY_CHARS = 16_000
+_widgets: dict[str, RateBlock | None] = {}
+
+
+def _from_element(root: etree._Element) -> RateBlock | None:
+    if root.getparent() is None:
+        return _from_tree(root)
+    try:
+        key = etree.tostring(root, encoding="unicode", with_tail=False)
+    except (etree.LxmlError, ValueError):
+        return _from_tree(root)
+    if len(key) > _MAX_KEY_CHARS:
+        return _from_tree(root)
+    try:
+        return _widgets[key]
+    except KeyError:
+        pass
+    block = _from_tree(root)
+    if len(_widgets) >= _REMEMBERED_WIDGETS:
+        _widgets.clear()
+    _widgets[key] = block
+    return block
 
 
 def _html(text: str) -> etree._Element | None:

@@ -24,7 +24,7 @@ from collections.abc import Collection
 
 from lxml.html import HtmlElement
 
-__all__ = ["block_text", "inline_text"]
+__all__ = ["block_text", "collapse", "inline_text"]
 
 # Tags whose content is never reader-visible text.
 _INVISIBLE = frozenset(
@@ -85,9 +85,10 @@ _CONTAINERS = frozenset(
         "figcaption",
     }
 )
-_SPACE = re.compile(r"\s+")
-# A line break that source white space cannot produce: source newlines collapse to spaces first.
+# A line break that source white space cannot produce: source newlines become spaces first.
 _BREAK = "\n"
+# Paragraphs of loose text end at two line breaks with nothing but white space between them.
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*\n")
 
 
 def inline_text(element: HtmlElement, skip: Collection[HtmlElement] = ()) -> str:
@@ -115,7 +116,7 @@ def _collect_blocks(
     element: HtmlElement, skip: Collection[HtmlElement], out: list[str], buffer: list[str]
 ) -> None:
     if element.text:
-        buffer.append(_SPACE.sub(" ", element.text))
+        buffer.append(element.text.replace(_BREAK, " "))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if not tag or child in skip or tag in _INVISIBLE:
@@ -143,12 +144,12 @@ def _collect_blocks(
         else:  # inline markup: <a>, <b>, <span>, ...
             _collect_blocks(child, skip, out, buffer)
         if child.tail:
-            buffer.append(_SPACE.sub(" ", child.tail))
+            buffer.append(child.tail.replace(_BREAK, " "))
 
 
 def _collect_inline(element: HtmlElement, skip: Collection[HtmlElement], pieces: list[str]) -> None:
     if element.text:
-        pieces.append(_SPACE.sub(" ", element.text))
+        pieces.append(element.text.replace(_BREAK, " "))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "br":
@@ -156,7 +157,7 @@ def _collect_inline(element: HtmlElement, skip: Collection[HtmlElement], pieces:
         elif tag and child not in skip and tag not in _INVISIBLE:
             _collect_inline(child, skip, pieces)
         if child.tail:
-            pieces.append(_SPACE.sub(" ", child.tail))
+            pieces.append(child.tail.replace(_BREAK, " "))
 
 
 def _flush(buffer: list[str], out: list[str]) -> None:
@@ -165,13 +166,36 @@ def _flush(buffer: list[str], out: list[str]) -> None:
         return
     text = "".join(buffer)
     buffer.clear()
-    for paragraph in re.split(r"\n *\n", text):
+    if _BREAK not in text:
+        _append(out, collapse(text))
+        return
+    for paragraph in _PARAGRAPH_END.split(text):
         _append(out, _normalise(paragraph))
 
 
+def collapse(text: str) -> str:
+    """``" ".join(text.split())``: white space runs as one space, none at either end.
+
+    Most text on a page is already like that, and telling so is cheaper than splitting it: a
+    printable string holds no white space but the ASCII space (tabs, newlines, NBSP and the
+    other Unicode spaces are not printable), so without two spaces in a row or one at either
+    end it is its own collapsed form.
+
+    >>> collapse("  a \\u00a0b\\n"), collapse("a b")
+    ('a b', 'a b')
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def _normalise(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.split(_BREAK))
-    return _BREAK.join(line for line in lines if line)
+    """White space collapsed within each line (source newlines are spaces by now); empty lines
+    dropped. ``str.split`` and ``re``'s ``\\s`` agree on what white space is."""
+    if _BREAK not in text:
+        return collapse(text)
+    lines = [collapse(line) for line in text.split(_BREAK)]
+    return _BREAK.join([line for line in lines if line])
 
 
 def _append(out: list[str], paragraph: str) -> None:

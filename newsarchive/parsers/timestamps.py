@@ -524,6 +524,22 @@ def _date_data_parser(tz_name: str, relative_base: datetime) -> DateDataParser:
     return DateDataParser(languages=["ru"], settings=_dateparser_settings(tz_name, relative_base))
 
 
+# dateparser's answer is a function of the text, the zone and the base alone, so it is kept for
+# the texts a crawl meets again and again: an info line's "Автор:" and "admin" pieces go to
+# the fallback on every article page, and pages fetched within the same second (the ``Date``
+# header's resolution) share the base. Bounded, so a long crawl's memory stays flat.
+@lru_cache(maxsize=512)
+def _dateparser_read(
+    tz_name: str, relative_base: datetime, clean: str
+) -> tuple[datetime | None, str | None]:
+    """dateparser's date and period for ``clean``; (None, None) when it finds no date."""
+    try:
+        data = _date_data_parser(tz_name, relative_base).get_date_data(clean)
+    except Exception:  # a heuristic third-party parser: any failure of it means "no date"
+        return None, None
+    return data.date_obj, data.period
+
+
 def _dateparser_zone_name(zone: tzinfo) -> str | None:
     if isinstance(zone, ZoneInfo):
         return zone.key
@@ -540,16 +556,11 @@ def _fallback(clean: str, raw: str, ctx: _Ctx) -> Timestamp | None:
     tz_name = _dateparser_zone_name(ctx.zone)
     if tz_name is None:
         return None
-    base = ctx.local_now.replace(tzinfo=None)
-    try:
-        data = _date_data_parser(tz_name, base).get_date_data(clean)
-    except Exception:  # a heuristic third-party parser: any failure of it means "no date"
-        return None
-    found = data.date_obj
+    found, period = _dateparser_read(tz_name, ctx.local_now.replace(tzinfo=None), clean)
     if found is None or found.utcoffset() is None:
         return None
     precision: Precision
-    if data.period == "time":
+    if period == "time":
         precision = "second" if _HAS_SECONDS.search(clean) else "minute"
         named = _NAMED_ZONE.search(clean)
         try:
@@ -557,7 +568,7 @@ def _fallback(clean: str, raw: str, ctx: _Ctx) -> Timestamp | None:
         except ValueError:  # МСК+2 and the like: we do not guess
             return None
         value = _express(found, zone)
-    elif data.period in ("day", "week"):
+    elif period in ("day", "week"):
         # dateparser gives date-only words the crawl's time of day; the day is all we know.
         day = found.astimezone(ctx.zone).date()
         value = _at(ctx.zone, ctx.limit, day.year, day.month, day.day, _MIDNIGHT)
