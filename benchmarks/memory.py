@@ -85,7 +85,7 @@ def main() -> int:
     print(f"  ratio            {ratio:.2f}x  (goal: at most {GOAL}x)")
     print(
         f"  growth per URL   {per_url:,.0f} bytes; Scrapy's duplicate filter keeps "
-        f"{fingerprint_bytes():,.0f} bytes per URL (a hex SHA1 fingerprint in a set)"
+        f"{fingerprint_bytes():,.0f} bytes per URL (a 20-byte SHA1 digest in a set)"
     )
     return 0 if args.quick or ratio <= GOAL else 1
 

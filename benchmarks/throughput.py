@@ -46,8 +46,9 @@ CRAWL_SETTINGS = ("AUTOTHROTTLE_ENABLED=False", "NEWSARCHIVE_PROGRESS_INTERVAL=0
 
 def fetch_only(url: str, overrides: list[str]) -> None:
     """Crawl ``url`` like the everyday spider walks it, fetching pages and nothing more."""
-    # This folder holds incremental.py, which would shadow Twisted's `incremental` package.
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+    # This folder holds incremental.py, which would shadow Twisted's `incremental` package; and
+    # the settings must be this checkout's, like the full crawl's (run from ROOT).
+    sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
     import scrapy
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings

@@ -126,7 +126,7 @@ normalize-space(.), ' '), ' fullstory ')]/../descendant::h1"
 # than one node the whole path runs as written, so results are always the same.
 _HEAD = re.compile(
     r"(descendant-or-self::\*/@class\[contains\(\., '[^']*'\)\]"
-    r"\[contains\(concat\(' ', normalize-space\(\.\), ' '\), '[^']*'\)\]/\.\.)/"
+    r"\[contains\(concat\(' ', normalize-space\(\.\), ' '\), '[^']*'\)\]/\.\.)/(?!/)"
 )
 
 
