@@ -394,7 +394,7 @@ def _run_crawl(options: CrawlOptions) -> int:
 
 
 def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
-    from newsarchive.extensions import error_count
+    from newsarchive.extensions import already_archived, error_count
 
     errors = {
         key.removeprefix("newsarchive/errors/"): value
@@ -403,9 +403,7 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     }
     error_detail = ", ".join(f"{kind}: {count}" for kind, count in errors.items())
     files = stats.get("newsarchive/files") or []
-    already = stats.get("newsarchive/articles/unchanged", 0) + stats.get(
-        "newsarchive/articles/skipped_archived", 0
-    )
+    already = already_archived(stats)
     suffix = ".jsonl.gz" if options.compress else ".jsonl"
     articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
     lines = [

@@ -13,7 +13,7 @@ from twisted.internet import task
 
 logger = logging.getLogger("newsarchive.progress")
 
-__all__ = ["CrawlProgress", "error_count", "progress_line"]
+__all__ = ["CrawlProgress", "already_archived", "error_count", "progress_line"]
 
 
 def error_count(stats: dict[str, object]) -> int:
@@ -25,14 +25,19 @@ def error_count(stats: dict[str, object]) -> int:
     )
 
 
+def already_archived(stats: dict[str, object]) -> int:
+    """Articles the run met that the archive already held: re-fetched unchanged, or skipped."""
+    return int(stats.get("newsarchive/articles/unchanged", 0) or 0) + int(  # type: ignore[call-overload]
+        stats.get("newsarchive/articles/skipped_archived", 0) or 0  # type: ignore[call-overload]
+    )
+
+
 def progress_line(stats: dict[str, object], elapsed: float) -> str:
     """One line: pages fetched and their rate, articles, rate rows and errors so far."""
     pages = int(stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
     new = stats.get("newsarchive/articles/new", 0)
     updated = stats.get("newsarchive/articles/updated", 0)
-    unchanged = stats.get("newsarchive/articles/unchanged", 0) + stats.get(
-        "newsarchive/articles/skipped_archived", 0
-    )
+    unchanged = already_archived(stats)
     rates = stats.get("newsarchive/rates/new", 0)
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,10 +33,6 @@ __all__ = [
 
 # Bumped when a field changes meaning or type; adding an optional field does not bump it.
 SCHEMA_VERSION = 1
-
-# A page's article and each row of its rate widget carry the page's URL: canonicalised once.
-# canonical_url is a pure function of its argument; the cache is small and bounded.
-_canonical = lru_cache(maxsize=256)(canonical_url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +74,7 @@ def article_id(site: str, url: str, site_article_id: str | None) -> str:
     if site_article_id:
         return f"{site}:{site_article_id}"
     # Without a scheme, so the http and https copies of a page are one article.
-    address = _canonical(url).split("://", 1)[-1]
+    address = canonical_url(url).split("://", 1)[-1]
     return f"{site}:u-{hashlib.sha256(address.encode()).hexdigest()[:16]}"
 
 
@@ -98,7 +93,7 @@ def article_record(item: ArticleItem) -> dict[str, Any]:
         "id": article_id(item.site, item.url, item.site_article_id),
         "version": 1,
         "site": item.site,
-        "url": _canonical(item.url),
+        "url": canonical_url(item.url),
         "title": page.title,
         "lead": page.lead,
         "body": page.body,
@@ -128,7 +123,7 @@ def rate_record(item: RateItem) -> dict[str, Any]:
         "change": item.change,
         "change_percent": item.change_percent,
         "observed_at": _utc(item.observed_at),
-        "url": _canonical(item.url),
+        "url": canonical_url(item.url),
     }
 
 

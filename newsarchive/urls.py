@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import safe_url_string, url_query_cleaner
@@ -42,6 +43,9 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered.startswith("utm_") or lowered in TRACKING_PARAMETERS
 
 
+# A crawl canonicalises the same links again and again (menus, sidebars, pagination, and each
+# page's URL once per record): a pure function, so a bounded cache saves the work.
+@lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """The URL without tracking parameters, fragment, default port or stray trailing slash."""
     parts = urlsplit(safe_url_string(url.strip()))
