@@ -4,7 +4,8 @@ Each fast path (benchmarks/throughput.py measures what it saves) is checked here
 straightforward computation it replaces: CSS selectors evaluated on lxml trees against parsel,
 white space collapsing against ``" ".join(text.split())``, block reading against text mode,
 the rate widget memory against a fresh parse, the early rate filter against the pipelines,
-and the store's grouped commits against a killed run.
+the memory of texts dateparser found no date in against asking it again, and the store's
+grouped commits against a killed run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from newsarchive import settings as defaults
 from newsarchive.archive import Archive
 from newsarchive.archive import files as archive_files
 from newsarchive.parsers import rates as rates_module
+from newsarchive.parsers import timestamps as timestamps_module
 from newsarchive.parsers.article import _finder
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.parsers.text import collapse
@@ -218,6 +220,47 @@ def test_an_invalid_rate_row_still_reaches_the_quarantine(tmp_path: Path) -> Non
     crawl.close()
     quarantined = read_jsonl(tmp_path / "everyday" / "quarantine")
     assert [entry["reason"].split()[0] for entry in quarantined] == ["url"]
+
+
+def test_a_row_like_one_dropped_before_is_judged_again_when_it_may_differ(tmp_path: Path) -> None:
+    crawl = Crawl(tmp_path)
+    assert crawl.feed(_rate("12020.90")) is not None
+    page = "https://everyday.uz/health/15820-post.html"
+    assert crawl.yielded(_rate("12020.90", url=page)) == []  # judged, and remembered
+    assert crawl.yielded(_rate("12020.90", url=page + "?2")) == []  # the remembered verdict
+    broken = _rate("12020.90", url="not a url")
+    assert crawl.yielded(broken) == [broken]  # same reading, but its record must be quarantined
+    corrected = _rate("12021.10")
+    assert crawl.yielded(corrected) == [corrected]
+    again = _rate("12020.90", url=page)
+    assert crawl.yielded(again) == [again]  # the key showed two values: the pipelines decide
+    assert crawl.stat("newsarchive/rates/unchanged") == 2
+    crawl.close()
+
+
+def test_a_text_without_a_date_is_not_given_to_dateparser_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[datetime] = []
+    real = timestamps_module._date_data_parser
+
+    def counting(tz_name: str, base: datetime) -> Any:
+        asked.append(base)
+        return real(tz_name, base)
+
+    monkeypatch.setattr(timestamps_module, "_date_data_parser", counting)
+    parse = timestamps_module.parse_timestamp
+    bases = [datetime(2025, 12, 11, 13, 0, second, tzinfo=UTC) for second in (1, 2, 3)]
+    assert parse("Автор: Ивановский", now=bases[0]) is None
+    assert len(asked) == 1
+    assert [parse("Автор: Ивановский", now=base) for base in bases[1:]] == [None, None]
+    assert len(asked) == 1  # other bases: not asked again
+    # A text with a date is still read against each base.
+    for base in bases[1:]:
+        stamp = parse("в понедельник", now=base)
+        assert stamp is not None
+        assert stamp.isoformat() == "2025-12-08T00:00:00+05:00"
+    assert len(asked) == 3
 
 
 def test_without_the_deduplication_pipeline_the_filter_passes_everything(tmp_path: Path) -> None:

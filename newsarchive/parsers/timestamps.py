@@ -525,19 +525,38 @@ def _date_data_parser(tz_name: str, relative_base: datetime) -> DateDataParser:
 
 
 # dateparser's answer is a function of the text, the zone and the base alone, so it is kept for
-# the texts a crawl meets again and again: an info line's "Автор:" and "admin" pieces go to
-# the fallback on every article page, and pages fetched within the same second (the ``Date``
+# the texts a crawl meets again and again; pages fetched within the same second (the ``Date``
 # header's resolution) share the base. Bounded, so a long crawl's memory stays flat.
 @lru_cache(maxsize=512)
 def _dateparser_read(
     tz_name: str, relative_base: datetime, clean: str
 ) -> tuple[datetime | None, str | None]:
     """dateparser's date and period for ``clean``; (None, None) when it finds no date."""
+    if clean in _DATELESS:
+        return None, None
     try:
         data = _date_data_parser(tz_name, relative_base).get_date_data(clean)
     except Exception:  # a heuristic third-party parser: any failure of it means "no date"
+        data = None
+    if data is None or data.date_obj is None:
+        _remember_dateless(clean)
         return None, None
     return data.date_obj, data.period
+
+
+# Texts dateparser found no date in. Whether it finds one does not depend on the base (that
+# only moves the date it computes), so these are kept across bases: an info line's "Автор:"
+# and "admin" pieces reach the fallback on every article page, and each second's new base
+# would otherwise send them to dateparser again (~0.5 ms each). Insertion-ordered, the oldest
+# forgotten first, so a long crawl's memory stays flat.
+_DATELESS: dict[str, None] = {}
+_DATELESS_MAX: Final = 4096
+
+
+def _remember_dateless(clean: str) -> None:
+    if len(_DATELESS) >= _DATELESS_MAX:
+        del _DATELESS[next(iter(_DATELESS))]
+    _DATELESS[clean] = None
 
 
 def _dateparser_zone_name(zone: tzinfo) -> str | None:

@@ -6,6 +6,7 @@ rows it would drop out of the spider's output before they reach the item pipelin
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -16,7 +17,8 @@ from scrapy.exceptions import DropItem
 from newsarchive.archive import Archive, RateKey
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import RateItem, rate_record, rate_value
-from newsarchive.schema import problem
+from newsarchive.schema import problem, schema
+from newsarchive.urls import canonical_url
 
 __all__ = ["DeduplicationPipeline", "KnownRatesFilter"]
 
@@ -76,6 +78,9 @@ class DeduplicationPipeline:
 _MIXED = object()
 # Rate keys the filter follows (one per source, day and currency); beyond that it steps aside.
 _MAX_KEYS = 4096
+# Two rows of the same reading differ in their page's URL and fetch time; the time is always
+# a valid one, the URL is checked as the schema checks it.
+_RATE_URL = re.compile(schema("rates")["properties"]["url"]["pattern"])
 
 
 class KnownRatesFilter:
@@ -103,6 +108,9 @@ class KnownRatesFilter:
         self.crawler = crawler
         self._count = crawler.stats.inc_value  # bound once: Scrapy's stats wrap each look-up
         self._values: dict[RateKey, object] = {}
+        # Rows already dropped, by what the spider read, with the key they were judged under:
+        # the same widget on the next page is dropped without building its record again.
+        self._dropped: dict[tuple[Any, ...], RateKey] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> KnownRatesFilter:
@@ -123,24 +131,45 @@ class KnownRatesFilter:
                 yield output
 
     def _passes(self, item: RateItem) -> bool:
-        pipeline = _PIPELINES.get(self.crawler)
-        if pipeline is None:
+        if _PIPELINES.get(self.crawler) is None:
             return True
+        # Only dated rows are remembered: an undated row's day is its fetch time's local day.
+        seen_as = (
+            (item.source, item.as_of, item.currency, item.rate, item.change, item.change_percent)
+            if item.as_of is not None
+            else None
+        )
+        key = self._dropped.get(seen_as) if seen_as is not None else None
+        # Its key still showing one value means nothing this run wrote since can differ from it.
+        if (
+            key is None
+            or self._values.get(key) is _MIXED
+            or not _RATE_URL.search(canonical_url(item.url))
+        ):
+            key = self._droppable(item)
+            if key is None:
+                return True
+            if seen_as is not None and len(self._dropped) < _MAX_KEYS:
+                self._dropped[seen_as] = key
+        self._count("newsarchive/rates/unchanged")
+        self._count("item_dropped_count")
+        self._count("item_dropped_reasons_count/DropItem")
+        return False
+
+    def _droppable(self, item: RateItem) -> RateKey | None:
+        """The row's key if the pipelines would drop it as archived, else None."""
         record = rate_record(item)
         key = RateKey(record["source"] or "", record["as_of"], record["currency"])
         value = rate_value(record)
         seen = self._values.get(key)
         if seen is None:
             if len(self._values) >= _MAX_KEYS:
-                return True
+                return None
             self._values[key] = seen = value
         elif seen != value:
             self._values[key] = seen = _MIXED
         if seen != value or problem(record) is not None:
-            return True  # a changed value, or a record the validation pipeline must quarantine
-        if pipeline.archive.known_rate(record) != value:
-            return True  # new, or changed since the archive last saw it: the pipelines write it
-        self._count("newsarchive/rates/unchanged")
-        self._count("item_dropped_count")
-        self._count("item_dropped_reasons_count/DropItem")
-        return False
+            return None  # a changed value, or a record the validation pipeline must quarantine
+        if _PIPELINES[self.crawler].archive.known_rate(record) != value:
+            return None  # new, or changed since the archive last saw it: the pipelines write it
+        return key
