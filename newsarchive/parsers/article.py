@@ -21,7 +21,14 @@ from parsel.csstranslator import GenericTranslator, HTMLTranslator
 from newsarchive.parsers.text import block_text, collapse, inline_text
 from newsarchive.parsers.timestamps import Timestamp, parse_timestamp
 
-__all__ = ["ArticlePage", "ArticleSelectors", "find_timestamp", "first_text", "parse_article"]
+__all__ = [
+    "ArticlePage",
+    "ArticleSelectors",
+    "find_timestamp",
+    "first_match",
+    "first_text",
+    "parse_article",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +209,21 @@ def _finder(root: Selector) -> _Finder | _ParselFinder:
     if kind in _TRANSLATORS:
         return _Finder(root.root, kind)
     return _ParselFinder(root)
+
+
+def first_match(root: Selector, alternatives: tuple[str, ...]) -> Any | None:
+    """What the first selector that matches anything matches first: an lxml element, or a
+    string for ``::text`` and ``::attr()``; None if no selector matches.
+
+    >>> first_match(Selector(text='<p class="a">x</p><p class="b">y</p>'), (".c", "p")).text
+    'x'
+    """
+    find = _finder(root)
+    for css in alternatives:
+        found = find(css)
+        if found:
+            return found[0]
+    return None
 
 
 def first_text(root: Selector, alternatives: tuple[str, ...]) -> str | None:

@@ -13,7 +13,6 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -21,7 +20,7 @@ from twisted.python.failure import Failure
 
 from newsarchive import __version__
 from newsarchive.archive import KnownArticle
-from newsarchive.parsers.article import ArticlePage
+from newsarchive.parsers.article import ArticlePage, first_match
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import ArticleItem, RateItem, article_id
@@ -94,16 +93,9 @@ class ArchiveSpider(scrapy.Spider):
             lang=lang or self.site.lang,
         )
 
-    def rate_items(
-        self, response: TextResponse, fetched_at: datetime, widget: Selector | None = None
-    ) -> Iterator[RateItem]:
+    def rate_items(self, response: TextResponse, fetched_at: datetime) -> Iterator[RateItem]:
         """The rows of the page's rate widget: the site's selectors, else the whole page."""
-        if widget is None:
-            for css in self.site.rate_widget:
-                found = response.css(css)
-                if found:
-                    widget = found[0]
-                    break
+        widget = first_match(response.selector, self.site.rate_widget)
         block = parse_rates(widget if widget is not None else response.selector)
         if block is None:
             return
