@@ -41,7 +41,7 @@ from parsel import Selector  # noqa: E402
 
 from newsarchive import parse_article, parse_rates  # noqa: E402
 from newsarchive.parsers import rates as rates_module  # noqa: E402
-from newsarchive.parsers.article import ArticleSelectors  # noqa: E402
+from newsarchive.parsers.article import ArticleSelectors, first_match  # noqa: E402
 from newsarchive.sites import load_site  # noqa: E402
 
 DEMO = ROOT / "fixtures" / "demo-site"
@@ -71,11 +71,9 @@ TRAFILATURA = _trafilatura()
 
 
 def _widget(selector: Selector) -> Any:
-    for css in SITE.rate_widget:
-        found = selector.css(css)
-        if found:
-            return found[0]
-    return selector
+    """The widget as the spider finds it (ArchiveSpider.rate_items)."""
+    found = first_match(selector, SITE.rate_widget)
+    return found if found is not None else selector
 
 
 def _forget_widgets() -> None:
