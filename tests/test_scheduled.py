@@ -246,6 +246,11 @@ def test_markup_drift_is_an_exit_status(
     assert runs[-1]["exit_status"] == status
 
 
+def _lines_in(folder: Path) -> int:
+    """Whole lines written so far to a folder's archive files, published or not."""
+    return sum(path.read_bytes().count(b"\n") for path in folder.glob("*.jsonl*"))
+
+
 def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
     out = tmp_path / "archive"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.1) as server:
@@ -259,8 +264,14 @@ def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        time.sleep(2.5)
-        process.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy stops cleanly, the queue is kept
+        # Ctrl-C once a few articles are written (not after a fixed time: a loaded machine may
+        # not have started crawling by then). Scrapy stops cleanly, the queue is kept.
+        deadline = time.monotonic() + 60
+        while _lines_in(out / "everyday" / "articles") < 3:
+            assert process.poll() is None, "the first run ended before it could be interrupted"
+            assert time.monotonic() < deadline, "the first run wrote nothing"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
         assert (out / "everyday" / "job").is_dir()
         first = read_runs(out / "everyday")[-1]

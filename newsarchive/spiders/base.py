@@ -6,27 +6,38 @@ generic spider need, so each of them reads as the walk it makes.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import Any, Self, TypeGuard
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from newsarchive import __version__
 from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import ArticlePage, first_match
+from newsarchive.parsers.generic import _detect_encoding
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import ArticleItem, RateItem, article_id
 from newsarchive.sites import Site
 
-__all__ = ["ArchiveSpider", "page_time"]
+__all__ = ["ArchiveSpider", "is_html", "page_time", "readable"]
+
+# Scrapy drops requests on purpose with IgnoreRequest; these are obeyed, not failures.
+_OBEYED = ("Forbidden by robots.txt", "Filtered offsite request")
+# The other IgnoreRequests Scrapy raises (by their message), and the kind each is counted as.
+_IGNORED = {
+    "max redirections reached": "too_many_redirects",
+    "during decompression": "too_large_decompressed",
+}
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -50,6 +61,9 @@ class ArchiveSpider(scrapy.Spider):
         spider.recheck_days = settings.getfloat("NEWSARCHIVE_RECHECK_DAYS")
         since = settings.get("NEWSARCHIVE_SINCE")
         spider.since = date.fromisoformat(since) if since else None
+        # Redirects Scrapy drops without calling an errback: counted here, not lost silently.
+        crawler.signals.connect(spider.redirect_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.redirect_dropped, signal=signals.request_dropped)
         return spider
 
     @classmethod
@@ -64,17 +78,42 @@ class ArchiveSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         """Count and log a request that brought no page, by URL and kind."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(IgnoreRequest) and not getattr(failure.value, "response", None):
-            # Forbidden by robots.txt (or dropped as off-site): obeyed, not failed.
-            self.crawler.stats.inc_value("newsarchive/skipped/robots_or_offsite")
-            self.logger.info("%s: not fetched (robots.txt or off-site)", request.url)
-            return
         response = getattr(failure.value, "response", None)
-        kind = f"http_{response.status}" if response is not None else failure.type.__name__
+        if failure.check(IgnoreRequest) and response is None:
+            reason = str(failure.value)
+            if reason.startswith(_OBEYED):
+                self.crawler.stats.inc_value("newsarchive/skipped/robots_or_offsite")
+                self.logger.info("%s: not fetched (robots.txt or off-site)", request.url)
+                return
+            kind = next((k for text, k in _IGNORED.items() if text in reason), "IgnoreRequest")
+        else:
+            kind = f"http_{response.status}" if response is not None else failure.type.__name__
+        self.count_failure(request, kind)
+
+    def redirect_scheduled(self, request: Request) -> None:
+        """A redirect off the site: Scrapy's offsite filter drops it before any errback."""
+        if "redirect_urls" not in request.meta or self.allowed(request.url):
+            return
+        if not (request.dont_filter or request.meta.get("allow_offsite")):  # else followed
+            self.count_failure(request, "offsite_redirect")
+
+    def redirect_dropped(self, request: Request) -> None:
+        """A redirect back into its own chain: the duplicate filter drops it, no errback."""
+        if request.url in request.meta.get("redirect_urls", ()):
+            self.count_failure(request, "redirect_loop")
+
+    def count_failure(self, request: Request, kind: str) -> None:
+        """Count and log, under the URL the spider asked for, a request that archived nothing."""
         self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
         if request.meta.get("listing"):
             self.crawler.stats.inc_value("newsarchive/listing/failed")
-        self.logger.warning("%s: not archived (%s)", request.url, kind)
+        chain = request.meta.get("redirect_urls")
+        if chain:
+            self.logger.warning(
+                "%s: not archived (%s; redirected to %s)", chain[0], kind, request.url
+            )
+        else:
+            self.logger.warning("%s: not archived (%s)", request.url, kind)
 
     def article_item(
         self,
@@ -148,6 +187,31 @@ class ArchiveSpider(scrapy.Spider):
 
     def article_budget_left(self) -> bool:
         return not self.max_articles or self.article_requests < self.max_articles
+
+
+def is_html(response: Response) -> TypeGuard[TextResponse]:
+    """Whether a response is a page to read: text the server calls HTML, XML or text (or nothing).
+
+    Scrapy takes a PDF served from a ``.html`` URL for text; its Content-Type says otherwise.
+    """
+    if not isinstance(response, TextResponse):
+        return False
+    kind = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+    return not kind or kind.startswith(b"text/") or b"html" in kind or b"xml" in kind
+
+
+def readable(response: TextResponse) -> TextResponse:
+    """The page re-read in the encoding its bytes are in when they are not the UTF-8 it claims.
+
+    A windows-1251 site behind a server that adds ``charset=utf-8`` decodes to replacement
+    characters; a UTF-8 page with a stray bad byte (more good non-ASCII text than bad) stays.
+    """
+    if codecs.lookup(response.encoding).name != "utf-8" or "\ufffd" not in response.text:
+        return response
+    bad = response.text.count("\ufffd")
+    if bad < sum(1 for char in response.text if char > "\x7f") - bad:
+        return response
+    return response.replace(encoding=_detect_encoding(response.body))
 
 
 def page_time(response: Response) -> datetime:

@@ -29,7 +29,7 @@ from newsarchive.parsers.feeds import (
 )
 from newsarchive.parsers.generic import extract_article
 from newsarchive.sites import Site, generic_site
-from newsarchive.spiders.base import ArchiveSpider, page_time
+from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
 from newsarchive.urls import canonical_url
 
 __all__ = ["GenericSpider"]
@@ -96,6 +96,8 @@ class GenericSpider(ArchiveSpider):
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         kind, links = read_sitemap(response.body)
         if not kind:
+            if not response.meta.get("guessed"):  # a sitemap the site names: say so
+                self.count_failure(response.request, "unreadable_sitemap")
             return
         self.crawler.stats.inc_value("newsarchive/discovery/sitemaps")
         self.crawler.stats.inc_value("newsarchive/listing/pages")
@@ -116,10 +118,10 @@ class GenericSpider(ArchiveSpider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Archive the page if it is an article; otherwise read it as a listing page."""
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newsarchive/errors/not_html")
-            self.logger.warning("%s: not an HTML page; skipped", response.url)
+        if not is_html(response):
+            self.count_failure(response.request, "not_html")
             return
+        response = readable(response)
         fetched_at = page_time(response)
         depth = response.meta["depth_from_home"]
         found = extract_article(
@@ -199,7 +201,7 @@ class GenericSpider(ArchiveSpider):
     def _sitemaps(self, urls: list[str], *, guessed: bool = False) -> Iterator[Any]:
         # A sitemap at a guessed address that does not exist is no error worth counting.
         for url in urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap,
+            yield scrapy.Request(url, callback=self.parse_sitemap, meta={"guessed": guessed},
                                  errback=None if guessed else self.failed)  # fmt: skip
 
     def _page(

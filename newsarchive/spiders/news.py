@@ -20,7 +20,7 @@ from scrapy.settings import BaseSettings
 from newsarchive.parsers.article import ArticlePage, find_timestamp, parse_article
 from newsarchive.parsers.generic import extract_article
 from newsarchive.sites import Site, load_site, load_site_file
-from newsarchive.spiders.base import ArchiveSpider, page_time
+from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
 from newsarchive.urls import canonical_url
 
 __all__ = ["NewsSpider"]
@@ -82,10 +82,8 @@ class NewsSpider(ArchiveSpider):
             )
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newsarchive/errors/not_html")
-            self.crawler.stats.inc_value("newsarchive/listing/failed")
-            self.logger.warning("%s: listing page is not text; skipped", response.url)
+        if not is_html(response):
+            self.count_failure(response.request, "not_html")
             return
         stats = self.crawler.stats
         stats.inc_value("newsarchive/listing/pages")
@@ -128,10 +126,10 @@ class NewsSpider(ArchiveSpider):
             )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("newsarchive/errors/not_html")
-            self.logger.warning("%s: article page is not text; skipped", response.url)
+        if not is_html(response):
+            self.count_failure(response.request, "not_html")
             return
+        response = readable(response)
         fetched_at = page_time(response)
         page = parse_article(
             response.selector, self.site.article, now=fetched_at, tz=self.site.timezone
