@@ -1,16 +1,19 @@
 """The ``newsarchive`` command: crawl a site into the archive, list sites, run the demo.
 
-Exit status (see ``newsarchive.health``): 0 a healthy run; 1 the crawl failed; 2 bad input (site,
-URL, option, output folder); 3 no listing page could be fetched; 4 pages that should hold
-articles yielded none; 5 another run is writing the same site's archive; 6 a required field was
-empty on too many articles; 7 records failed the schema and were quarantined.
+Exit status (see ``newsarchive.health``): 0 a healthy run; 1 the crawl failed, or the archive
+could not be written (disk full); 2 bad input (site, URL, option, site file, output folder, an
+archive written by a newer newsarchive); 3 no listing page could be fetched; 4 pages that should
+hold articles yielded none; 5 another run is writing the same site's archive; 6 a required field
+was empty on too many articles; 7 records failed the schema and were quarantined.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -21,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
-from newsarchive.archive import ArchiveBusyError, lock
+from newsarchive.archive import ArchiveBusyError, ArchiveWriteError, lock, newer_schema_version
 from newsarchive.health import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from newsarchive.records import SCHEMA_VERSION
 from newsarchive.sites import (
     Site,
     SiteError,
@@ -39,6 +43,10 @@ if TYPE_CHECKING:
 # Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
 # people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
 _CHATTY_LOGGERS = ("scrapy", "twisted", "py.warnings")
+# A scheme and a colon not followed by a port: 'htp:/x', 'mailto:a@b.c' ('host:8080/' is a host).
+_SCHEME_WITHOUT_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
+# A host name: labels of letters (any script), digits, '-' and '_' between single dots.
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?")
 
 
 class UsageError(Exception):
@@ -114,10 +122,12 @@ def _parser() -> argparse.ArgumentParser:
             "  newsarchive crawl http://127.0.0.1:8765/ --site everyday   # a copy of a site\n"
             "  newsarchive crawl --site-file mysite.toml --since 2025-12-01\n"
             "  newsarchive crawl https://news.example.kg/ --tz Asia/Bishkek   # any site\n"
-            "exit status: 0 healthy run; 1 crawl failed; 2 bad input; 3 no listing page could be\n"
-            "fetched; 4 listing or article pages yielded nothing (markup changed?); 5 another\n"
-            "run holds this archive; 6 title, body or published_at empty on more than\n"
-            "--max-missing percent of articles; 7 records failed the schema (quarantined)"
+            "exit status: 0 healthy run; 1 crawl failed, or the archive could not be written\n"
+            "(disk full); 2 bad input (site, URL, option, site file, output folder, an archive\n"
+            "of a newer newsarchive); 3 no listing page could be fetched; 4 listing or article\n"
+            "pages yielded nothing (markup changed?); 5 another run holds this archive; 6 title,\n"
+            "body or published_at empty on more than --max-missing percent of articles;\n"
+            "7 records failed the schema (quarantined)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -297,14 +307,29 @@ def _resolve_site(args: argparse.Namespace) -> Site:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise UsageError(f"not a valid URL: {url!r} (a space or control character; write %20)")
+    if "://" not in url and _SCHEME_WITHOUT_SLASHES.match(url):
+        raise UsageError(f"not a valid http(s) URL: {url!r}")
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+    except ValueError as error:
+        raise UsageError(f"not a valid URL: {url!r} ({error})") from None
     try:
         port = parts.port
     except ValueError:
         raise UsageError(f"not a valid URL: {url!r} (bad port)") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
+    if parts.scheme not in ("http", "https") or not _is_host(parts.hostname or "") or port == 0:
         raise UsageError(f"not a valid http(s) URL: {url!r}")
     return parts.geturl()
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return _HOST.fullmatch(host) is not None
+    return True
 
 
 def _site_for_url(url: str) -> Site | None:
@@ -338,8 +363,18 @@ def _run_crawl(options: CrawlOptions) -> int:
     from newsarchive.spiders import GenericSpider, NewsSpider
 
     folder = options.out / options.site.name
+    version = newer_schema_version(folder)
+    if version is not None:
+        raise UsageError(
+            f"{folder} holds records of schema_version {version}, newer than this newsarchive "
+            f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
+        )
     # Taken before anything else, so a second run exits at once and touches nothing.
-    lock.acquire(folder)
+    try:
+        lock.acquire(folder)
+    except OSError as error:
+        reason = f"{error.filename or folder}: {error.strerror or error}"
+        raise UsageError(f"output folder {options.out} is not writable ({reason})") from None
     try:
         settings = Settings()
         settings.setmodule(defaults, priority="project")
@@ -378,6 +413,13 @@ def _run_crawl(options: CrawlOptions) -> int:
         # Done: the next --resume run must start from the first page, not from an empty queue.
         shutil.rmtree(jobdir, ignore_errors=True)
     print(_summary(options, stats, time.monotonic() - started))
+    write_error = stats.get("newsarchive/write_error")
+    if write_error:
+        print(
+            f"newsarchive: {write_error}; the crawl stopped, and the next run keeps what it wrote",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     status = stats.get("newsarchive/exit_status", EXIT_FAILED)
     for reason in stats.get("newsarchive/health_reasons", []):
         print(
@@ -499,6 +541,8 @@ def _for_analysts(record: logging.LogRecord) -> bool:
     """Drop Scrapy's own chatter below warnings; fold exceptions into one line."""
     if record.levelno < logging.WARNING and record.name.startswith(_CHATTY_LOGGERS):
         return False
+    if record.exc_info and isinstance(record.exc_info[1], ArchiveWriteError):
+        return False  # the one line the run ends with says it
     if record.exc_info and record.exc_info[1] is not None:
         error = record.exc_info[1]
         record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"

@@ -11,20 +11,30 @@ Layout under the archive folder (``--out``, default ``./archive``)::
 
 A record is remembered in the store only after its line is written, and every published file is
 indexed into the store when a run opens the archive, so the store never claims a record the
-files lack, and a killed run's records are remembered by the next one.
+files lack, and a killed run's records are remembered by the next one. A write that fails (disk
+full, quota, I/O error) ends the run's writing: it publishes nothing more, and the next run
+recovers its complete lines as it does a killed run's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from newsarchive.archive import lock
-from newsarchive.archive.files import JsonlWriter, archive_files, publish_leftovers, read_records
+from newsarchive.archive.files import (
+    JsonlWriter,
+    archive_files,
+    publish_leftovers,
+    read_lines,
+    read_records,
+)
 from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
 from newsarchive.records import SCHEMA_VERSION, dumps, rate_value
@@ -33,9 +43,11 @@ __all__ = [
     "Archive",
     "ArchiveBusyError",
     "ArchiveStore",
+    "ArchiveWriteError",
     "KnownArticle",
     "RateKey",
     "SqliteStore",
+    "newer_schema_version",
     "read_runs",
 ]
 
@@ -47,6 +59,12 @@ RUNS_FILE = "runs.jsonl"
 LISTINGS_COMPLETE = "listings_complete"
 # Rate keys whose stored value a run keeps at hand (see Archive._rates); a bound, not a need.
 _REMEMBERED_RATE_KEYS = 4096
+# How much of the end of runs.jsonl holds its last record (see newer_schema_version).
+_TAIL_BYTES = 1 << 16
+
+
+class ArchiveWriteError(RuntimeError):
+    """The archive could not be written (disk full, quota, I/O error); the message says where."""
 
 
 class Archive:
@@ -61,13 +79,18 @@ class Archive:
         roll_records: int = 5000,
         store_class: Callable[[Path], ArchiveStore] = SqliteStore,
         compress: bool = False,
+        on_failure: Callable[[ArchiveWriteError], None] | None = None,
     ) -> None:
         self.folder = root / site
         self.run_id = run_id
         self.roll_records = roll_records
         self.store_class = store_class
         self.compress = compress
+        # Called once, with the first write that failed: the crawl has nothing left to do.
+        self.on_failure = on_failure
+        self.failed: ArchiveWriteError | None = None
         self.store: ArchiveStore
+        self._store_open = False
         # Runs that were killed: their leftover files were published when this one opened.
         self.recovered_runs: list[str] = []
         # Whether the last run walked the listings down to what was already archived. If not
@@ -87,18 +110,45 @@ class Archive:
         return lock.is_held_elsewhere(root / site)
 
     def open(self) -> None:
-        lock.acquire(self.folder)
-        self._locked = True
-        self.store = self.store_class(self.folder / "state.sqlite3")
-        self._recover()
-        self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
-        # Cleared until this run proves otherwise: a kill leaves it cleared for the next run.
-        self.store.set_flag(LISTINGS_COMPLETE, False)
+        try:
+            with self._writing():
+                lock.acquire(self.folder)
+                self._locked = True
+                self.store = self.store_class(self.folder / "state.sqlite3")
+                self._store_open = True
+                self._recover()
+                self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
+                # Cleared until this run proves otherwise: a kill leaves it cleared for the next.
+                self.store.set_flag(LISTINGS_COMPLETE, False)
+        except ArchiveWriteError:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn the first failed write, to a file or to the store, into ArchiveWriteError.
+
+        From then on every write raises at once and nothing of this run is published: its
+        files stay ``.part``, and the next run publishes their complete lines.
+        """
+        if self.failed is not None:
+            raise ArchiveWriteError(str(self.failed))
+        try:
+            yield
+        except (OSError, sqlite3.Error) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.failed = ArchiveWriteError(f"cannot write the archive at {self.folder}: {reason}")
+            for writer in self._writers.values():
+                writer.abandon()
+            if self.on_failure is not None:
+                self.on_failure(self.failed)
+            raise self.failed from error
 
     def write(self, record: dict[str, Any]) -> None:
         """Append a record to its kind's file, then remember it."""
-        self._writer(KINDS[record["kind"]]).write(dumps(record))
-        self._remember(record)
+        with self._writing():
+            self._writer(KINDS[record["kind"]]).write(dumps(record))
+            self._remember(record)
 
     def quarantine(self, record: dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation beside the archive, with why; never remember it."""
@@ -111,7 +161,8 @@ class Archive:
             "reason": reason,
             "record": record,
         }
-        self._writer(QUARANTINE).write(dumps(entry))
+        with self._writing():
+            self._writer(QUARANTINE).write(dumps(entry))
 
     def _writer(self, folder: str) -> JsonlWriter:
         writer = self._writers.get(folder)
@@ -129,7 +180,8 @@ class Archive:
         return self.store.article(article_id)
 
     def touch_article(self, article_id: str, fetched_at: str) -> None:
-        self.store.touch_article(article_id, fetched_at)
+        with self._writing():
+            self.store.touch_article(article_id, fetched_at)
 
     def known_rate(self, record: dict[str, Any]) -> str | None:
         key = _rate_key(record)
@@ -145,7 +197,8 @@ class Archive:
 
     def mark_listings_complete(self) -> None:
         """This run walked every listing page it had to: the next run may stop early."""
-        self.store.set_flag(LISTINGS_COMPLETE, True)
+        with self._writing():
+            self.store.set_flag(LISTINGS_COMPLETE, True)
 
     def published_files(self) -> list[Path]:
         return [path for writer in self._writers.values() for path in writer.published]
@@ -153,26 +206,45 @@ class Archive:
     def append_run(self, record: dict[str, Any]) -> None:
         """Add the run's record to ``runs.jsonl``: one write of one whole line, then fsync."""
         line = (dumps(record) + "\n").encode()
-        descriptor = os.open(self.folder / RUNS_FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(descriptor, line)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        with self._writing():
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+            descriptor = os.open(self.folder / RUNS_FILE, flags, 0o644)
+            try:
+                os.write(descriptor, line)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
 
     def finish_writing(self) -> None:
         """Publish every file this run wrote (idempotent)."""
-        for writer in self._writers.values():
-            writer.close()
-        for path in self.published_files():
-            self.store.mark_indexed(_index_name(self.folder, path))
+        with self._writing():
+            for writer in self._writers.values():
+                writer.close()
+            for path in self.published_files():
+                self.store.mark_indexed(_index_name(self.folder, path))
 
     def close(self) -> None:
-        self.finish_writing()
-        self.store.close()
-        if self._locked:
-            lock.release(self.folder)
-            self._locked = False
+        """Publish the run's files, close the store, release the lock.
+
+        After a failed write nothing is published (the next run recovers the files) and a
+        failing last commit is let go (the next run indexes what the store missed).
+        """
+        try:
+            if self.failed is None:
+                self.finish_writing()
+                with self._writing():
+                    self._close_store()
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._close_store()
+            if self._locked:
+                lock.release(self.folder)
+                self._locked = False
+
+    def _close_store(self) -> None:
+        if self._store_open:
+            self._store_open = False
+            self.store.close()
 
     def _remember(self, record: dict[str, Any]) -> None:
         if record["kind"] == "article":
@@ -212,6 +284,35 @@ class Archive:
             logger.warning(
                 "run %s was killed before it finished; its complete records were kept", run
             )
+
+
+def newer_schema_version(folder: Path) -> int | None:
+    """The schema_version of a site's archive if a newer newsarchive wrote it, else None.
+
+    A newer version's run leaves its records last: the last run record and the first record of
+    the newest article and rate files are read. This version must not append to such an
+    archive (its store and files may mean something else by now).
+    """
+    lines = []
+    runs = folder / RUNS_FILE
+    if runs.is_file():
+        with runs.open("rb") as handle:
+            handle.seek(max(0, handle.seek(0, os.SEEK_END) - _TAIL_BYTES))
+            complete = handle.read().split(b"\n")[:-1]
+        lines += complete[-1:]
+    for kind in KINDS.values():
+        if (folder / kind).is_dir():
+            lines += [next(read_lines(path), "") for path in archive_files([folder / kind])[-1:]]
+    versions = []
+    for line in lines:
+        try:
+            version = json.loads(line).get("schema_version")
+        except (ValueError, AttributeError):
+            continue  # not a record at all: for `newsarchive validate` to report, not this
+        if isinstance(version, int) and not isinstance(version, bool):
+            versions.append(version)
+    newest_version = max(versions, default=SCHEMA_VERSION)
+    return newest_version if newest_version > SCHEMA_VERSION else None
 
 
 def read_runs(folder: Path) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ to its last complete line and published by the next run (``publish_leftovers``).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -71,6 +72,18 @@ class JsonlWriter:
     def close(self) -> None:
         if self._file is not None:
             self._publish()
+
+    def abandon(self) -> None:
+        """Close the file being written without publishing it, after a write failed.
+
+        Its last line may be torn; the next run cuts it back to its complete lines and publishes
+        it (``publish_leftovers``), as it does a killed run's file.
+        """
+        for handle in (self._file, self._raw):  # the gzip stream first, then the file under it
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+        self._file = self._raw = None
 
     def _open_next(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,10 @@ The deduplication and writer pipelines each do one thing, but must see the same 
 first one to open asks for the crawl's archive, which is opened once and closed when the
 spider closes (after every pipeline's ``close_spider``). Closing publishes the run's files,
 judges the run's health and appends its record to ``runs.jsonl``, all under the site's lock.
+
+The first write the archive cannot make (disk full, I/O error) stops the crawl: the reason is
+kept in the ``newsarchive/write_error`` stat, and the run publishes nothing more (the next run
+recovers its complete lines, as after a kill).
 """
 
 from __future__ import annotations
@@ -16,14 +20,19 @@ from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.settings import Settings
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from newsarchive.archive import Archive
-from newsarchive.health import assess
+from newsarchive.archive import Archive, ArchiveWriteError
+from newsarchive.health import EXIT_FAILED, assess
 from newsarchive.records import run_record
 
-__all__ = ["archive_for", "new_run_id"]
+__all__ = ["WRITE_FAILED", "archive_for", "new_run_id"]
+
+# The finish reason of a crawl stopped because the archive could not be written.
+WRITE_FAILED = "archive_write_failed"
 
 _ARCHIVES: WeakKeyDictionary[Crawler, Archive] = WeakKeyDictionary()
 
@@ -50,43 +59,70 @@ def archive_for(crawler: Crawler) -> Archive:
         roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
         store_class=load_object(settings.get("NEWSARCHIVE_STORE")),
         compress=settings.getbool("NEWSARCHIVE_COMPRESS"),
+        on_failure=lambda error: _stop(crawler, error),
     )
-    archive.open()
+    try:
+        archive.open()
+    except ArchiveWriteError:
+        # Scrapy closes a spider one of whose components cannot open this way, without a crawl.
+        raise CloseSpider(WRITE_FAILED) from None
     _ARCHIVES[crawler] = archive
 
     def close() -> None:
-        archive.finish_writing()
-        stats = crawler.stats
-        health = assess(
-            stats.get_stats(),
-            max_missing_share=settings.getfloat("NEWSARCHIVE_MAX_MISSING_SHARE"),
-            min_articles=settings.getint("NEWSARCHIVE_HEALTH_MIN_ARTICLES"),
-        )
-        files = archive.published_files()
-        stats.set_value("newsarchive/files", [str(path) for path in files])
-        stats.set_value("newsarchive/health", health.status)
-        stats.set_value("newsarchive/health_reasons", list(health.reasons))
-        stats.set_value("newsarchive/exit_status", health.exit_status)
-        if _walked_all_listings(settings, stats.get_stats()):
-            archive.mark_listings_complete()
-        archive.append_run(
-            run_record(
-                run_id=archive.run_id,
-                site=spider.site.name,
-                started_at=started_at,
-                finished_at=datetime.now(UTC),
-                stats=stats.get_stats(),
-                health=health,
-                # Relative to the site's folder, so that a copied archive still adds up.
-                files=[path.relative_to(archive.folder).as_posix() for path in files],
-                recovered_runs=archive.recovered_runs,
-            )
-        )
-        archive.close()
-        _ARCHIVES.pop(crawler, None)
+        try:
+            if archive.failed is None:
+                _finish(crawler, archive, started_at)
+        except ArchiveWriteError:
+            pass  # reported by _stop; the next run recovers what this one wrote
+        finally:
+            _ARCHIVES.pop(crawler, None)
+            archive.close()
 
     crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
     return archive
+
+
+def _stop(crawler: Crawler, error: ArchiveWriteError) -> None:
+    """The archive cannot be written: record why, and stop the crawl if it is running."""
+    assert crawler.stats is not None
+    crawler.stats.set_value("newsarchive/write_error", str(error))
+    crawler.stats.set_value("newsarchive/exit_status", EXIT_FAILED)
+    if crawler.engine is not None and crawler.engine.running:
+        deferred_from_coro(crawler.engine.close_spider_async(reason=WRITE_FAILED))
+
+
+def _finish(crawler: Crawler, archive: Archive, started_at: datetime) -> None:
+    """Publish the run's files, judge its health and append its run record."""
+    settings = crawler.settings
+    spider = crawler.spider
+    assert spider is not None
+    archive.finish_writing()
+    stats = crawler.stats
+    health = assess(
+        stats.get_stats(),
+        max_missing_share=settings.getfloat("NEWSARCHIVE_MAX_MISSING_SHARE"),
+        min_articles=settings.getint("NEWSARCHIVE_HEALTH_MIN_ARTICLES"),
+    )
+    files = archive.published_files()
+    stats.set_value("newsarchive/files", [str(path) for path in files])
+    stats.set_value("newsarchive/health", health.status)
+    stats.set_value("newsarchive/health_reasons", list(health.reasons))
+    stats.set_value("newsarchive/exit_status", health.exit_status)
+    if _walked_all_listings(settings, stats.get_stats()):
+        archive.mark_listings_complete()
+    archive.append_run(
+        run_record(
+            run_id=archive.run_id,
+            site=spider.site.name,
+            started_at=started_at,
+            finished_at=datetime.now(UTC),
+            stats=stats.get_stats(),
+            health=health,
+            # Relative to the site's folder, so that a copied archive still adds up.
+            files=[path.relative_to(archive.folder).as_posix() for path in files],
+            recovered_runs=archive.recovered_runs,
+        )
+    )
 
 
 def _walked_all_listings(settings: Settings, stats: dict[str, Any]) -> bool:

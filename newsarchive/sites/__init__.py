@@ -12,12 +12,15 @@ from __future__ import annotations
 import ipaddress
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cssselect import SelectorError
+from parsel.csstranslator import HTMLTranslator
 
 from newsarchive.parsers.article import ArticleSelectors
 
@@ -30,7 +33,8 @@ __all__ = [
     "load_site_file",
 ]
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# \Z, not $: '$' also matches before a final newline, and the name becomes a folder name.
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 
 
 class SiteError(ValueError):
@@ -183,7 +187,7 @@ def _parse(text: str, *, source: str) -> Site:
         raise SiteError(
             f"{reader.where('timezone')}: timezone {timezone!r} is not an IANA time zone"
         ) from None
-    return Site(
+    site = Site(
         name=name,
         title=reader.string(data, "title", default=name),
         start_urls=reader.strings(data, "start_urls"),
@@ -210,6 +214,8 @@ def _parse(text: str, *, source: str) -> Site:
         rate_widget=reader.strings(rates, "widget", key_prefix="rates.", default=()),
         throttle=reader.throttle(reader.table("throttle", required=False)),
     )
+    reader.check_selectors(site)
+    return site
 
 
 _TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
@@ -327,6 +333,25 @@ class _Reader:
                 )
             settings[setting] = value
         return settings
+
+    def check_selectors(self, site: Site) -> None:
+        """A selector CSS cannot read is the file's error now, not every page's error later."""
+        selectors = {
+            f"{table}.{entry.name}": getattr(values, entry.name)
+            for table, values in (("listing", site.listing), ("article", site.article))
+            for entry in fields(values)
+            if entry.name != "page_url"
+        }
+        selectors["rates.widget"] = site.rate_widget
+        translator = HTMLTranslator()
+        for name, alternatives in selectors.items():
+            for css in alternatives:
+                try:
+                    translator.css_to_xpath(css)
+                except SelectorError as error:
+                    raise SiteError(
+                        f"{self.where(name)}: key {name!r}: {css!r} is not a CSS selector ({error})"
+                    ) from None
 
     def pattern(self, table: dict[str, Any], key: str, *, key_prefix: str = "") -> re.Pattern[str]:
         text = self.string(table, key)
