@@ -2,13 +2,14 @@
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from newsarchive.archive import Archive, ArchiveBusyError, lock, read_runs
+from newsarchive.archive import Archive, ArchiveBusyError, KnownArticle, lock, read_runs
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
 
 
@@ -57,6 +58,29 @@ def test_leftover_part_is_cut_to_its_last_whole_line(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dead-0001.jsonl"]
 
 
+def test_a_store_from_before_runs_were_noted_is_read_and_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    old = sqlite3.connect(folder / "state.sqlite3")
+    old.execute(
+        "CREATE TABLE articles (id TEXT PRIMARY KEY, version INTEGER NOT NULL, "
+        "content_hash TEXT NOT NULL, url TEXT NOT NULL, fetched_at TEXT NOT NULL)"
+    )
+    old.execute(
+        "INSERT INTO articles VALUES ('s:1', 1, 'h1', 'https://s/1', '2025-12-11T13:00:00Z')"
+    )
+    old.commit()
+    old.close()
+    archive = Archive(tmp_path, "s", "run2")
+    archive.open()
+    assert archive.known_article("s:1") == KnownArticle(1, "h1", "2025-12-11T13:00:00Z", None)
+    archive.write(_article(2))
+    assert archive.known_article("s:2") == KnownArticle(
+        1, "h2-текст", "2025-12-11T13:00:00Z", "run2"
+    )
+    archive.close()
+
+
 def test_store_remembers_across_runs_and_versions_never_step_back(tmp_path: Path) -> None:
     archive = Archive(tmp_path, "s", "run1")
     archive.open()
@@ -69,10 +93,11 @@ def test_store_remembers_across_runs_and_versions_never_step_back(tmp_path: Path
     again = Archive(tmp_path, "s", "run2")
     again.open()
     known = again.known_article("s:1")
-    assert (known.version, known.content_hash) == (2, "h1-правка")
+    assert (known.version, known.content_hash, known.run_id) == (2, "h1-правка", "run1")
     again.touch_article("s:1", "2025-12-12T08:00:00Z")
     again.touch_article("s:1", "2025-12-12T07:00:00Z")  # an older fetch never wins
-    assert again.known_article("s:1").fetched_at == "2025-12-12T08:00:00Z"
+    touched = again.known_article("s:1")
+    assert (touched.fetched_at, touched.run_id) == ("2025-12-12T08:00:00Z", "run2")
     assert again.known_rate(_rate("12020.9")) == "12020.9||"
     again.close()
     lines = (tmp_path / "s" / "articles" / "run1-0001.jsonl").read_text().splitlines()

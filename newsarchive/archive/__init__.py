@@ -148,7 +148,7 @@ class Archive:
         """Append a record to its kind's file, then remember it."""
         with self._writing():
             self._writer(KINDS[record["kind"]]).write(dumps(record))
-            self._remember(record)
+            self._remember(record, self.run_id)
 
     def quarantine(self, record: dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation beside the archive, with why; never remember it."""
@@ -181,7 +181,7 @@ class Archive:
 
     def touch_article(self, article_id: str, fetched_at: str) -> None:
         with self._writing():
-            self.store.touch_article(article_id, fetched_at)
+            self.store.touch_article(article_id, fetched_at, self.run_id)
 
     def known_rate(self, record: dict[str, Any]) -> str | None:
         key = _rate_key(record)
@@ -246,7 +246,7 @@ class Archive:
             self._store_open = False
             self.store.close()
 
-    def _remember(self, record: dict[str, Any]) -> None:
+    def _remember(self, record: dict[str, Any], run_id: str | None) -> None:
         if record["kind"] == "article":
             self.store.remember_article(
                 record["id"],
@@ -254,6 +254,7 @@ class Archive:
                 record["content_hash"],
                 record["url"],
                 record["fetched_at"],
+                run_id,
             )
         else:
             key, value = _rate_key(record), rate_value(record)
@@ -274,8 +275,9 @@ class Archive:
                 if self.store.is_indexed(name):
                     continue
                 count = 0
+                run = path.name.rsplit("-", 1)[0]  # <run id>-NNNN.jsonl
                 for record in read_records(path):
-                    self._remember(record)
+                    self._remember(record, run)
                     count += 1
                 self.store.mark_indexed(name)
                 logger.info("indexed %d records of %s into the archive's store", count, path)

@@ -21,6 +21,7 @@ class KnownArticle:
     version: int
     content_hash: str
     fetched_at: str  # when it was last fetched (ISO 8601, UTC), changed or not
+    run_id: str | None = None  # the run that last wrote or fetched it (None: not known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +35,16 @@ class ArchiveStore(Protocol):
     def article(self, article_id: str) -> KnownArticle | None: ...
 
     def remember_article(
-        self, article_id: str, version: int, content_hash: str, url: str
+        self,
+        article_id: str,
+        version: int,
+        content_hash: str,
+        url: str,
+        fetched_at: str,
+        run_id: str | None,
     ) -> None: ...
+
+    def touch_article(self, article_id: str, fetched_at: str, run_id: str) -> None: ...
 
     def rate_value(self, key: RateKey) -> str | None: ...
 
@@ -58,7 +67,8 @@ CREATE TABLE IF NOT EXISTS articles (
     version INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
     url TEXT NOT NULL,
-    fetched_at TEXT NOT NULL
+    fetched_at TEXT NOT NULL,
+    run_id TEXT
 );
 CREATE TABLE IF NOT EXISTS rates (
     source TEXT NOT NULL,
@@ -94,6 +104,9 @@ class SqliteStore:
         # commits, and recovery re-reads the archive files, which are the source of truth.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(articles)")}
+        if "run_id" not in columns:  # a store from before runs were noted
+            self._db.execute("ALTER TABLE articles ADD COLUMN run_id TEXT")
         self.commit_every = commit_every
         self.commit_seconds = commit_seconds
         self._pending = 0
@@ -119,29 +132,36 @@ class SqliteStore:
 
     def article(self, article_id: str) -> KnownArticle | None:
         row = self._db.execute(
-            "SELECT version, content_hash, fetched_at FROM articles WHERE id = ?", (article_id,)
+            "SELECT version, content_hash, fetched_at, run_id FROM articles WHERE id = ?",
+            (article_id,),
         ).fetchone()
         return KnownArticle(*row) if row else None
 
     def remember_article(
-        self, article_id: str, version: int, content_hash: str, url: str, fetched_at: str
+        self,
+        article_id: str,
+        version: int,
+        content_hash: str,
+        url: str,
+        fetched_at: str,
+        run_id: str | None,
     ) -> None:
         # Never step back: recovery may replay a file holding an older version.
         self._change(
-            "INSERT INTO articles (id, version, content_hash, url, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO articles (id, version, content_hash, url, fetched_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET version = excluded.version, "
             "content_hash = excluded.content_hash, url = excluded.url, "
-            "fetched_at = excluded.fetched_at "
+            "fetched_at = excluded.fetched_at, run_id = excluded.run_id "
             "WHERE excluded.version > articles.version",
-            (article_id, version, content_hash, url, fetched_at),
+            (article_id, version, content_hash, url, fetched_at, run_id),
         )
 
-    def touch_article(self, article_id: str, fetched_at: str) -> None:
-        """Note that an unchanged article was fetched again (for --recheck-days)."""
+    def touch_article(self, article_id: str, fetched_at: str, run_id: str) -> None:
+        """Note that run ``run_id`` fetched an unchanged article again (for --recheck-days)."""
         self._change(
-            "UPDATE articles SET fetched_at = ? WHERE id = ? AND fetched_at < ?",
-            (fetched_at, article_id, fetched_at),
+            "UPDATE articles SET fetched_at = max(fetched_at, ?), run_id = ? WHERE id = ?",
+            (fetched_at, run_id, article_id),
         )
 
     def rate_value(self, key: RateKey) -> str | None:

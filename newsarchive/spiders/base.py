@@ -172,6 +172,8 @@ class ArchiveSpider(scrapy.Spider):
         """Whether to fetch an article the archive knows as ``known``: new, or due a re-check."""
         if known is None:
             return True
+        if known.run_id == archive_for(self.crawler).run_id:
+            return False  # archived by this run already, from another link to it
         if self.due_for_recheck(known, now):
             return True
         self.crawler.stats.inc_value("newsarchive/articles/skipped_archived")

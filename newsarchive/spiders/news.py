@@ -105,7 +105,10 @@ class NewsSpider(ArchiveSpider):
             if not self.article_budget_left():
                 break
             self.count_article_request()
-            yield response.follow(url, callback=self.parse_article, errback=self.failed)
+            # Articles (priority 1) before further listing pages (0): Scrapy's queue is last
+            # in, first out, so the walk would otherwise run down every listing page first and
+            # hold a request for each article of the site in memory until the end.
+            yield response.follow(url, callback=self.parse_article, errback=self.failed, priority=1)
         if not self.article_budget_left():
             return  # --max-articles reached: further listing pages would be read for nothing
         if links and too_old == len(links):
