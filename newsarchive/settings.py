@@ -31,6 +31,16 @@ DNS_TIMEOUT = 15
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Scrapy retries a 429 or 503 at once, whatever its Retry-After says: three requests within a
+# second to a server that asked for a pause. Ours waits as long as it asks (and holds the host's
+# other requests meanwhile), then retries; see newsarchive.middlewares.RetryAfterMiddleware.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsarchive.middlewares.RetryAfterMiddleware": 550,
+}
+# Seconds of Retry-After a run waits at most: asked for longer, it gives the URL up at once
+# (counted as http_503/http_429) rather than sleep through a cron slot.
+NEWSARCHIVE_RETRY_AFTER_MAX = 60.0
 # News pages are tens of kilobytes; anything near this is not an article page.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024

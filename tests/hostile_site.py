@@ -28,7 +28,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -57,6 +57,7 @@ __all__ = [
     "HostileSite",
     "bomb_sitemap",
     "crawl",
+    "listing_page",
     "report",
     "xxe_feed",
     "xxe_sitemap",
@@ -142,6 +143,7 @@ class Hit:
     listener: str  # "main" (127.0.0.1) or "foreign" (127.0.0.2)
     host: str  # the Host header
     path: str
+    at: float  # time.monotonic() when it arrived
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -191,6 +193,11 @@ def _page_1() -> bytes:
         f'<span class="nav-next"><a href="{PAGE_2}">Вперед</a></span></div>'
     )
     return _layout("Новости", "".join(stories) + navigation).encode()
+
+
+def listing_page(paths: Iterable[str]) -> bytes:
+    """A listing page of stories linking to ``paths``, without pagination."""
+    return _layout("Новости", "".join(_story(path, f"Новость {path}") for path in paths)).encode()
 
 
 def _page_2() -> bytes:
@@ -299,7 +306,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         server = cast(_Server, self.server)
-        self.site.record(Hit(server.listener, self.headers.get("Host", ""), self.path))
+        hit = Hit(server.listener, self.headers.get("Host", ""), self.path, time.monotonic())
+        self.site.record(hit)
         if server.listener == "foreign":
             self.send(200, _layout("Чужой сайт", "<p>Другой хост.</p>").encode())
             return

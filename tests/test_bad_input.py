@@ -221,6 +221,30 @@ def test_archive_of_a_newer_schema_is_left_alone(tmp_path: Path, with_runs: bool
     assert tree(tmp_path) == before  # not even a lock file
 
 
+def test_scrapy_crawl_leaves_an_archive_of_a_newer_schema_alone(tmp_path: Path) -> None:
+    """`scrapy crawl` does not pass through the CLI's check: the archive layer refuses too."""
+    out = tmp_path / "out"
+    folder = _newer_archive(out, with_runs=True)
+    before = tree(tmp_path)
+    with TinySite() as site:
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "everyday", "-a", f"start_url={site.url}",
+             "-s", f"NEWSARCHIVE_DIR={out}", *FAST],
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    lines = result.stderr.splitlines()
+    errors = [line.split("ERROR: ", 1)[1] for line in lines if "ERROR: " in line]
+    assert errors == [
+        f"{folder} holds records of schema_version {SCHEMA_VERSION + 1}, newer than this "
+        f"newsarchive writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
+    ]
+    assert "Spider closed (archive_schema_newer)" in result.stderr
+    # Scrapy exits 0 for a spider closed on purpose; nothing was fetched and nothing written.
+    assert result.returncode == 0
+    assert site.requests == []
+    assert tree(tmp_path) == before
+
+
 # --- a disk that fills up ----------------------------------------------------------------------
 
 # A file may grow to this many bytes, no more: the store (36 KiB, its shared-memory file 32 KiB)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
@@ -134,6 +135,10 @@ def test_retries_as_the_server_saw_them(listing: Crawl) -> None:
     # Every healthy article page was asked for once, redirects and refreshes included.
     once = [a.path for a in ARTICLES.values() if a.id not in (1009, 1016, 1017)]
     assert [listing.requests(path) for path in once] == [1] * len(once)
+    # Answers with Retry-After: 1 are retried a second later, not at once.
+    for path in ("/page/2/", "/faults/2002-http503.html", "/faults/2003-http429.html"):
+        times = [hit.at for hit in listing.hits if hit.path == path]
+        assert min(later - earlier for earlier, later in pairwise(times)) >= 1.0, path
 
 
 def test_each_failure_counted_and_logged_by_url_and_kind(listing: Crawl) -> None:

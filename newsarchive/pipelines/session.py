@@ -7,15 +7,17 @@ judges the run's health and appends its record to ``runs.jsonl``, all under the 
 
 The first write the archive cannot make (disk full, I/O error) stops the crawl: the reason is
 kept in the ``newsarchive/write_error`` stat, and the run publishes nothing more (the next run
-recovers its complete lines, as after a kill).
+recovers its complete lines, as after a kill). An archive a newer newsarchive wrote (a higher
+``schema_version``) is not opened at all: the spider closes before anything is written.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
@@ -25,14 +27,18 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from newsarchive.archive import Archive, ArchiveWriteError
-from newsarchive.health import EXIT_FAILED, assess
-from newsarchive.records import run_record
+from newsarchive.archive import Archive, ArchiveWriteError, newer_schema_version
+from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
+from newsarchive.records import SCHEMA_VERSION, run_record
 
-__all__ = ["WRITE_FAILED", "archive_for", "new_run_id"]
+__all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "archive_for", "new_run_id"]
+
+logger = logging.getLogger(__name__)
 
 # The finish reason of a crawl stopped because the archive could not be written.
 WRITE_FAILED = "archive_write_failed"
+# ... and of one that did not start: a newer newsarchive wrote the archive (higher schema_version).
+NEWER_SCHEMA = "archive_schema_newer"
 
 _ARCHIVES: WeakKeyDictionary[Crawler, Archive] = WeakKeyDictionary()
 
@@ -51,9 +57,13 @@ def archive_for(crawler: Crawler) -> Archive:
     settings = crawler.settings
     spider = crawler.spider
     assert spider is not None, "the archive is opened when the spider opens"
+    root = Path(settings.get("NEWSARCHIVE_DIR"))
+    version = newer_schema_version(root / spider.site.name)
+    if version is not None:
+        _refuse_newer(crawler, root / spider.site.name, version)
     started_at = datetime.now(UTC)
     archive = Archive(
-        Path(settings.get("NEWSARCHIVE_DIR")),
+        root,
         spider.site.name,
         settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at),
         roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
@@ -80,6 +90,26 @@ def archive_for(crawler: Crawler) -> Archive:
 
     crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
     return archive
+
+
+def _refuse_newer(crawler: Crawler, folder: Path, version: int) -> NoReturn:
+    """Close the spider before anything is written: a newer newsarchive wrote this archive.
+
+    ``newsarchive crawl`` refuses such a folder before it starts a crawl; this refuses it for
+    ``scrapy crawl`` too. Every pipeline asks for the archive; the error is logged once.
+    """
+    assert crawler.stats is not None
+    if crawler.stats.get_value("newsarchive/newer_schema_version") is None:
+        crawler.stats.set_value("newsarchive/newer_schema_version", version)
+        crawler.stats.set_value("newsarchive/exit_status", EXIT_USAGE)
+        logger.error(
+            "%s holds records of schema_version %d, newer than this newsarchive writes (%d): "
+            "upgrade newsarchive; the archive was not touched",
+            folder,
+            version,
+            SCHEMA_VERSION,
+        )
+    raise CloseSpider(NEWER_SCHEMA)
 
 
 def _stop(crawler: Crawler, error: ArchiveWriteError) -> None:
