@@ -77,7 +77,13 @@ def parse_article(
     >>> art.title, art.body, art.published.value.isoformat(), art.published.raw
     ('Заголовок', 'Раз.\\n\\nДва.', '2025-12-10T23:50:00+05:00', 'Вчера, 23:50')
     """
-    root = page if isinstance(page, Selector) else Selector(text=page)
+    if isinstance(page, Selector):
+        root = page
+    else:
+        try:
+            root = Selector(text=page)
+        except UnicodeEncodeError:  # lone surrogates (text decoded with surrogateescape)
+            root = Selector(text=page.encode("utf-8", "replace").decode("utf-8"))
     find = _finder(root)
     return ArticlePage(
         title=_first_text(find, selectors.title),
@@ -110,19 +116,29 @@ _CLASS_STEP = re.compile(
 )
 
 
+# cssselect writes :first-child, :last-child, :first-of-type and :last-of-type as a count,
+# ``count(preceding-sibling::*) = 0``, which libxml2 computes in full for every candidate:
+# quadratic in the children of one parent (a block of 40,000 <p>: seconds per selector). "No
+# first such sibling" is the same test, and libxml2 stops at the first it finds.
+_NO_SIBLING = re.compile(r"count\(((?:preceding|following)-sibling::[\w*-]+)\) = 0")
+
+
 def _faster(xpath: str) -> str:
-    """``xpath`` with its class-test steps rewritten (see ``_CLASS_STEP``).
+    """``xpath`` with its class-test steps (see ``_CLASS_STEP``) and sibling counts (see
+    ``_NO_SIBLING``) rewritten.
 
     >>> _faster(HTMLTranslator().css_to_xpath(".fullstory h1"))
     "descendant-or-self::*/@class[contains(., 'fullstory')][contains(concat(' ', \
 normalize-space(.), ' '), ' fullstory ')]/../descendant::h1"
+    >>> _faster(HTMLTranslator().css_to_xpath("a:last-of-type"))
+    'descendant-or-self::a[not(following-sibling::a[1])]'
     """
     return _CLASS_STEP.sub(
         lambda m: (
             f"{m[1]}*/@class[contains(., {m[2]})]"
             f"[contains(concat(' ', normalize-space(.), ' '), {m[3]})]/.."
         ),
-        xpath,
+        _NO_SIBLING.sub(r"not(\1[1])", xpath),
     )
 
 
@@ -252,11 +268,15 @@ def find_timestamp(element: Selector, *, now: datetime, tz: str | tzinfo) -> Tim
 def _timestamp_in(node: Any, *, now: datetime, tz: str | tzinfo) -> Timestamp | None:
     if isinstance(node, str):
         return parse_timestamp(node, now=now, tz=tz)
+    blank = True
     for piece in node.itertext():
-        stamp = parse_timestamp(piece, now=now, tz=tz) if piece.strip() else None
-        if stamp is not None:
-            return stamp
-    return parse_timestamp(inline_text(node), now=now, tz=tz)
+        if piece.strip():
+            blank = False
+            stamp = parse_timestamp(piece, now=now, tz=tz)
+            if stamp is not None:
+                return stamp
+    # Without any text below it, skip the walk: a selector may match 2,000 nested elements.
+    return None if blank else parse_timestamp(inline_text(node), now=now, tz=tz)
 
 
 def _published(
@@ -298,4 +318,6 @@ def _elements(
 def _text_of(match: Any) -> str | None:
     if isinstance(match, str):
         return collapse(match) or None
+    if len(match) and not any(piece.strip() for piece in match.itertext()):
+        return None  # elements but no text below them: no walk (matches may nest 2,000 deep)
     return collapse(inline_text(match)) or None

@@ -214,7 +214,11 @@ def _root(source: Any) -> Any:
         root = source.getroottree().getroot()
         return root if isinstance(root.tag, str) else None
     if isinstance(source, bytes):
-        source = html_to_unicode(None, source[:MAX_INPUT], auto_detect_fun=_detect_encoding)[1]
+        data = source[:MAX_INPUT]
+        try:
+            source = html_to_unicode(None, data, auto_detect_fun=_detect_encoding)[1]
+        except LookupError:  # a declared codec that is no text encoding: charset="rot13"
+            source = data.decode(_detect_encoding(data), "replace")
     if not isinstance(source, str):
         return None
     text = _XML_DECLARATION.sub("", source[:MAX_INPUT], count=1)
@@ -278,6 +282,7 @@ _NOT_ARTICLE_TYPES: Final = _wordset(
 _SENTENCE_END: Final = re.compile(r"[.!?…](?:[»\")]|\s|$)")
 _SITE_TYPES: Final = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
 _TRAILING_COMMA: Final = re.compile(r",\s*([}\]])")
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _load_json(block: str) -> Any:
@@ -286,7 +291,12 @@ def _load_json(block: str) -> Any:
     text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
     for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
-            return json.loads(attempt, strict=False)  # strict=False: raw newlines in strings
+            data = json.loads(attempt, strict=False)  # strict=False: raw newlines in strings
+            if _SURROGATE_ESCAPE.search(attempt):
+                # A lone "\ud83d" (an emoji cut in half) decodes to a surrogate that no UTF-8
+                # text can hold: decoded again with such characters as "?".
+                data = json.loads(json.dumps(data, ensure_ascii=False).encode("utf-8", "replace"))
+            return data
         except (ValueError, RecursionError):
             continue
     return None
@@ -1161,7 +1171,11 @@ def _title(page: _Page, url: str | None) -> tuple[str | None, Any | None]:
             matches = [(el, text) for el, text, key in styled if key in options]
         if not matches:
             for option in sorted(options.values(), key=len, reverse=True)[:6]:
-                matches = [(el, page.text(el)) for el in _BY_TEXT(page.root, text=option)[:1]]
+                try:
+                    found = _BY_TEXT(page.root, text=option)
+                except ValueError:  # control characters: lxml refuses such a variable
+                    continue
+                matches = [(el, page.text(el)) for el in found[:1]]
                 if matches:
                     break
         if matches:
@@ -1650,7 +1664,7 @@ def _lang(page: _Page, text: str) -> str | None:
     ):
         if value:
             code = re.split(r"[-_]", value.strip().lower())[0]
-            if 2 <= len(code) <= 3 and code.isalpha():
+            if 2 <= len(code) <= 3 and code.isascii() and code.isalpha():  # lang="рус": no code
                 return code
     sample = text[:3000]
     cyrillic = len(_CYRILLIC.findall(sample))

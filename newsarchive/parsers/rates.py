@@ -220,9 +220,15 @@ _SIGNS = {"+": 1, "-": -1, "\u2212": -1, "\u2013": -1}
 
 _NOMINALS = frozenset(map(Decimal, (1, 10, 100, 1000)))
 _MAX_RATE = Decimal(10_000_000)  # no currency costs more sum than this; bigger is not a rate
+_MIN_RATE = Decimal("0.000001")  # nor less: smaller is no rate (and 0.0 as a JSON number)
+_MAX_PERCENT = Decimal(1000)  # no rate moves tenfold between updates: not a change
 _MAX_SCOPE_CHARS = 4000  # a widget is small: bigger containers are sidebars, not widgets
+_MAX_SCOPE_ELEMENTS = 1000  # in elements too: 20,000 nested <div> with a word are no widget
 _MAX_TEXT_LINE = 300  # longer plain-text lines are paragraphs
 _MAX_CANDIDATES = 24  # bound the work on pages full of matching class names
+# Attribute text read per element (class, style, colour, icon file, alt, date): real ones are
+# far shorter, and a megabyte attribute would otherwise be scanned again on every level climbed.
+_MAX_NAMES = 1000
 _MAX_CLIMB = 5  # from a matched element up to the widget's container
 _MAX_META_GROWTH = 300  # climbing only for a heading/date may add this much text
 _HINT_DEPTH = 3  # a change's up/down class is on its element or a close ancestor
@@ -241,6 +247,7 @@ _DATE_ATTRIBUTES = etree.XPath(
 )
 _TEXT = etree.XPath("string(.)")
 _TEXT_LENGTH = etree.XPath("string-length(.)")
+_ELEMENT_COUNT = etree.XPath("count(descendant::*)")
 
 _BLOCK_TAGS = _words(
     """address article aside blockquote br caption dd div dl dt fieldset figcaption figure
@@ -409,7 +416,7 @@ def _finish_line(raw: list[tuple[int, Any]], texts: list[str]) -> _Line:
 
 
 def _is_rate(num: _Num) -> bool:
-    return not (num.sign or num.percent or num.paren) and 0 < num.value < _MAX_RATE
+    return not (num.sign or num.percent or num.paren) and _MIN_RATE <= num.value < _MAX_RATE
 
 
 def _rate_follows(tokens: list[tuple[int, Any]], start: int) -> bool:
@@ -522,7 +529,10 @@ def _rate(draft: _Draft) -> Rate:
     if draft.nominal is not None:  # per one unit; a power of ten divides exactly
         shift = 1 - len(str(draft.nominal))
         rate, change = rate.scaleb(shift), None if change is None else change.scaleb(shift)
-    return Rate(draft.currency, rate, change, _signed(percent, pct_sign or abs_sign))
+    change_percent = _signed(percent, pct_sign or abs_sign)
+    if change_percent is not None and abs(change_percent) >= _MAX_PERCENT:
+        change_percent = None  # "+999...9%" (infinite as a JSON number) is no change
+    return Rate(draft.currency, rate, change, change_percent)
 
 
 def _signed(num: _Num | None, sign: int) -> Decimal | None:
@@ -556,6 +566,8 @@ def _segments(text: str) -> Iterator[list[_Line]]:
     """Runs of widget-like lines; a prose line ends a run."""
     run: list[_Line] = []
     for raw_line in text.splitlines():
+        if not raw_line or raw_line.isspace():
+            continue  # reads as nothing, and ends no run: a million of them cost seconds
         line = _text_line(raw_line)
         if line.dirty:
             if run:
@@ -679,7 +691,7 @@ def _climb(start: etree._Element, root: etree._Element) -> tuple[etree._Element 
         if node is None or _tag(node) in _STOP_TAGS:
             break
         size = _text_length(node)
-        if size > _MAX_SCOPE_CHARS:
+        if size > _MAX_SCOPE_CHARS or _ELEMENT_COUNT(node) > _MAX_SCOPE_ELEMENTS:
             break
         found = _assemble(_lines(node))
         (rates, *details), (best_rates, *best_details) = found.score(), best.score()
@@ -758,7 +770,7 @@ def _lines(scope: etree._Element) -> list[_Line]:
     flush()
     for value in _DATE_ATTRIBUTES(scope):
         found: list[tuple[int, Any]] = []
-        _tokenize(value, 0, found)
+        _tokenize(value[:_MAX_NAMES], 0, found)
         dates = [token for token in found if token[0] == _DATE]
         if dates:
             lines.append(_Line(dates[:1], "", dirty=False))
@@ -776,7 +788,8 @@ def _element_tokens(element: etree._Element, tag: str, raw: list[tuple[int, Any]
     names = " ".join(attributes.get(name) or "" for name in ("class", "style", "color"))
     if tag == "img":
         names = f"{names} {(attributes.get('src') or '').rpartition('/')[2]}"
-        _tokenize(attributes.get("alt") or "", 0, raw)
+        _tokenize((attributes.get("alt") or "")[:_MAX_NAMES], 0, raw)
+    names = names[:_MAX_NAMES]
     code = _ICON_CODE.search(names)
     if code:
         raw.append((_CUR, code[0].upper()))

@@ -20,7 +20,7 @@ The rule, the one the archive's ``body`` field documents:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 from lxml.html import HtmlElement
 
@@ -115,9 +115,22 @@ def block_text(element: HtmlElement, skip: Collection[HtmlElement] = ()) -> str:
 def _collect_blocks(
     element: HtmlElement, skip: Collection[HtmlElement], out: list[str], buffer: list[str]
 ) -> None:
+    # Iterative, not recursive: markup may nest deeper than Python's stack. The stack holds
+    # the elements being read, each with the iterator over its children still to come.
     if element.text:
         buffer.append(element.text.replace(_BREAK, " "))
-    for child in element:
+    stack: list[tuple[HtmlElement, Iterator[HtmlElement]]] = [(element, iter(element))]
+    while stack:
+        parent, children = stack[-1]
+        child = next(children, None)
+        if child is None:  # the parent is done: a container ends its paragraph, then its tail
+            stack.pop()
+            if stack:
+                if parent.tag in _CONTAINERS:
+                    _flush(buffer, out)
+                if parent.tail:
+                    buffer.append(parent.tail.replace(_BREAK, " "))
+            continue
         tag = child.tag if isinstance(child.tag, str) else ""
         if not tag or child in skip or tag in _INVISIBLE:
             pass  # comments, processing instructions and skipped elements: only their tail counts
@@ -137,25 +150,38 @@ def _collect_blocks(
             for caption in child.iter("figcaption"):
                 if caption not in skip:
                     _append(out, inline_text(caption, skip))
-        elif tag in _CONTAINERS:
-            _flush(buffer, out)
-            _collect_blocks(child, skip, out, buffer)
-            _flush(buffer, out)
-        else:  # inline markup: <a>, <b>, <span>, ...
-            _collect_blocks(child, skip, out, buffer)
+        else:  # a container, or inline markup (<a>, <b>, <span>...): its content comes next
+            if tag in _CONTAINERS:
+                _flush(buffer, out)
+            if child.text:
+                buffer.append(child.text.replace(_BREAK, " "))
+            stack.append((child, iter(child)))
+            continue
         if child.tail:
             buffer.append(child.tail.replace(_BREAK, " "))
 
 
 def _collect_inline(element: HtmlElement, skip: Collection[HtmlElement], pieces: list[str]) -> None:
+    # Iterative, like _collect_blocks.
     if element.text:
         pieces.append(element.text.replace(_BREAK, " "))
-    for child in element:
+    stack: list[tuple[HtmlElement, Iterator[HtmlElement]]] = [(element, iter(element))]
+    while stack:
+        parent, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and parent.tail:
+                pieces.append(parent.tail.replace(_BREAK, " "))
+            continue
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "br":
             pieces.append(_BREAK)
         elif tag and child not in skip and tag not in _INVISIBLE:
-            _collect_inline(child, skip, pieces)
+            if child.text:
+                pieces.append(child.text.replace(_BREAK, " "))
+            stack.append((child, iter(child)))
+            continue
         if child.tail:
             pieces.append(child.tail.replace(_BREAK, " "))
 

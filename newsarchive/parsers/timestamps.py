@@ -695,9 +695,13 @@ _ITEMPROP: Final = etree.XPath(
 )
 _ANY_TIME: Final = etree.XPath("//time/@datetime")
 _JSON_LD: Final = etree.XPath("//script[contains(@type, 'ld+json')]/text()")
-# Where the article itself is (DLE's div.fullstory inside #dle-content).
+# Where the article itself is (DLE's div.fullstory inside #dle-content). Only the outermost:
+# the date lines of one inside another are among the outer one's, and reading each of 2,000
+# nested <article> in full took seconds.
 _SCOPES: Final = etree.XPath(
-    f"//article | //main | //*[{_class_has('fullstory')}] | //*[@id='dle-content']"
+    f"(//article | //main | //*[{_class_has('fullstory')}] | //*[@id='dle-content'])"
+    f"[not(ancestor::article or ancestor::main or ancestor::*[{_class_has('fullstory')}]"
+    " or ancestor::*[@id='dle-content'])]"
 )
 _CONTAINERS: Final = etree.XPath(
     f".//*[{_class_has('baseinfo')} or contains(@class, 'date') or contains(@class, 'time')]"
@@ -720,7 +724,10 @@ def _html_root(source: object) -> Any:
         return source
     if isinstance(source, bytes):
         # The charset may be declared only in a <meta> tag (windows-1251 sites).
-        source = html_to_unicode(None, source)[1]
+        try:
+            source = html_to_unicode(None, source)[1]
+        except LookupError:  # a declared codec that is no text encoding: charset="rot13"
+            source = source.decode("utf-8", "replace")
     if not isinstance(source, str) or not source.strip():
         return None
     try:
@@ -750,6 +757,8 @@ def _json_ld_dates(root: Any) -> Iterator[str]:
                 if isinstance(value, dict):
                     value = value.get("@value")
                 if isinstance(value, str):
+                    # "\ud83d" alone decodes to a surrogate, which no UTF-8 text can hold
+                    value = value.encode("utf-8", "replace").decode("utf-8")
                     kind = str(node.get("@type", ""))
                     (preferred if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
                 stack.extend(reversed([v for v in node.values() if isinstance(v, list | dict)]))
