@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from newsarchive.health import Health
 from newsarchive.parsers.article import ArticlePage
+from newsarchive.parsers.rates import RateBlock
 from newsarchive.urls import canonical_url
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "article_record",
     "content_hash",
     "dumps",
+    "rate_items",
     "rate_record",
     "rate_value",
     "run_record",
@@ -61,6 +63,27 @@ class RateItem:
     change: Decimal | None
     change_percent: Decimal | None
     observed_at: datetime
+
+
+def rate_items(
+    block: RateBlock, *, site: str, url: str, timezone: str, observed_at: datetime
+) -> list[RateItem]:
+    """One row per rate of a widget read on the page at ``url`` at ``observed_at``."""
+    return [
+        RateItem(
+            site=site,
+            url=url,
+            timezone=timezone,
+            source=block.source,
+            as_of=block.as_of,
+            currency=rate.currency,
+            rate=rate.rate,
+            change=rate.change,
+            change_percent=rate.change_percent,
+            observed_at=observed_at,
+        )
+        for rate in block.rates
+    ]
 
 
 def article_id(site: str, url: str, site_article_id: str | None) -> str:

@@ -48,7 +48,7 @@ from newsarchive.parsers.article import ArticlePage, first_match
 from newsarchive.parsers.generic import GenericArticle
 from newsarchive.parsers.rates import RateBlock
 from newsarchive.parsers.timestamps import SKEW_TOLERANCE, Timestamp
-from newsarchive.records import ArticleItem, RateItem, article_record, dumps, rate_record
+from newsarchive.records import ArticleItem, article_record, dumps, rate_items, rate_record
 from newsarchive.schema import problem
 from newsarchive.sites import load_site
 
@@ -223,19 +223,12 @@ def check_article_record(item: ArticleItem) -> None:
 
 def check_rate_records(block: RateBlock | None, now: datetime) -> None:
     """The rows the spiders make of a block, one per rate."""
-    for rate in block.rates if block else ():
-        item = RateItem(
-            site=SITE.name,
-            url=SITE.start_urls[0],
-            timezone=SITE.timezone,
-            source=block.source,
-            as_of=block.as_of,
-            currency=rate.currency,
-            rate=rate.rate,
-            change=rate.change,
-            change_percent=rate.change_percent,
-            observed_at=now,
-        )
+    if block is None:
+        return
+    page = SITE.start_urls[0]
+    for item in rate_items(
+        block, site=SITE.name, url=page, timezone=SITE.timezone, observed_at=now
+    ):
         check_written(rate_record(item))
 
 

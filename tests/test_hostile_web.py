@@ -15,8 +15,10 @@ from collections import Counter
 from itertools import pairwise
 
 import pytest
+from scrapy.http import HtmlResponse
 
 from newsarchive.parsers.feeds import Link, read_feed, read_sitemap
+from newsarchive.spiders.base import readable
 from tests.hostile_site import (
     ARTICLES,
     FAULTS,
@@ -222,3 +224,31 @@ def test_sitemap_and_feed_parsers_on_external_entities() -> None:
 
 def _number(record: dict[str, object]) -> int:
     return int(str(record["url"]).rsplit("/", 1)[1].split("-", 1)[0])
+
+
+PAGE = "<html><head>{meta}</head><body><p>Курс валют на сегодня, новости Ташкента</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("meta", "header", "encoding"),
+    [
+        ('<meta charset="rot13">', None, "cp1251"),  # a codec, but no text encoding
+        ('<meta charset="base64">', None, "utf-8"),
+        ("", "text/html; charset=utf-8", "cp1251"),  # windows-1251 bytes labelled UTF-8
+        ('<meta charset="utf-8">', None, "utf-8"),
+    ],
+)
+def test_a_page_is_read_in_the_encoding_its_bytes_are_in(
+    meta: str, header: str | None, encoding: str
+) -> None:
+    body = PAGE.format(meta=meta).encode(encoding)
+    headers = {"Content-Type": header} if header else {}
+    response = HtmlResponse("http://127.0.0.1/a.html", body=body, headers=headers)
+    page = readable(response)
+    assert page.css("p::text").get() == "Курс валют на сегодня, новости Ташкента"
+
+
+def test_a_utf8_page_with_one_bad_byte_is_left_as_it_is() -> None:
+    body = PAGE.format(meta='<meta charset="utf-8">').encode().replace(b"\xd0\xba", b"\xff", 1)
+    response = HtmlResponse("http://127.0.0.1/a.html", body=body)
+    assert readable(response) is response

@@ -83,7 +83,7 @@ from newsarchive.parsers.timestamps import (
     published_from_html,
 )
 
-__all__ = ["MAX_INPUT", "GenericArticle", "extract_article"]
+__all__ = ["MAX_INPUT", "GenericArticle", "detect_encoding", "extract_article"]
 
 _log = logging.getLogger(__name__)
 
@@ -183,11 +183,16 @@ _PARSER: Final = etree.HTMLParser(
 _XML_DECLARATION: Final = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-def _detect_encoding(data: bytes) -> str:
+def detect_encoding(data: bytes) -> str:
     """The encoding of bytes that declare none: UTF-8 if they decode so, else a Cyrillic guess.
 
     windows-1251 has lowercase Cyrillic at 0xE0-0xFF and uppercase at 0xC0-0xDF, KOI8-R the
     other way round; running text is mostly lowercase.
+
+    >>> detect_encoding("Курс валют на сегодня".encode("cp1251"))
+    'cp1251'
+    >>> detect_encoding("Курс валют на сегодня".encode())
+    'utf-8'
     """
     sample = data[:200_000]
     try:
@@ -216,9 +221,9 @@ def _root(source: Any) -> Any:
     if isinstance(source, bytes):
         data = source[:MAX_INPUT]
         try:
-            source = html_to_unicode(None, data, auto_detect_fun=_detect_encoding)[1]
+            source = html_to_unicode(None, data, auto_detect_fun=detect_encoding)[1]
         except LookupError:  # a declared codec that is no text encoding: charset="rot13"
-            source = data.decode(_detect_encoding(data), "replace")
+            source = data.decode(detect_encoding(data), "replace")
     if not isinstance(source, str):
         return None
     text = _XML_DECLARATION.sub("", source[:MAX_INPUT], count=1)

@@ -23,10 +23,10 @@ from twisted.python.failure import Failure
 from newsarchive import __version__
 from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import ArticlePage, first_match
-from newsarchive.parsers.generic import _detect_encoding
+from newsarchive.parsers.generic import detect_encoding
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.pipelines.session import archive_for
-from newsarchive.records import ArticleItem, RateItem, article_id
+from newsarchive.records import ArticleItem, RateItem, article_id, rate_items
 from newsarchive.sites import Site
 
 __all__ = ["ArchiveSpider", "is_html", "page_time", "readable"]
@@ -138,19 +138,13 @@ class ArchiveSpider(scrapy.Spider):
         block = parse_rates(widget if widget is not None else response.selector)
         if block is None:
             return
-        for rate in block.rates:
-            yield RateItem(
-                site=self.site.name,
-                url=response.url,
-                timezone=self.site.timezone,
-                source=block.source,
-                as_of=block.as_of,
-                currency=rate.currency,
-                rate=rate.rate,
-                change=rate.change,
-                change_percent=rate.change_percent,
-                observed_at=fetched_at,
-            )
+        yield from rate_items(
+            block,
+            site=self.site.name,
+            url=response.url,
+            timezone=self.site.timezone,
+            observed_at=fetched_at,
+        )
 
     def known(self, url: str) -> KnownArticle | None:
         """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
@@ -208,12 +202,16 @@ def readable(response: TextResponse) -> TextResponse:
     A windows-1251 site behind a server that adds ``charset=utf-8`` decodes to replacement
     characters; a UTF-8 page with a stray bad byte (more good non-ASCII text than bad) stays.
     """
-    if codecs.lookup(response.encoding).name != "utf-8" or "\ufffd" not in response.text:
+    try:
+        text = response.text
+    except LookupError:  # a declared charset that is no text encoding: "rot13", "base64"
+        return response.replace(encoding=detect_encoding(response.body))
+    if codecs.lookup(response.encoding).name != "utf-8" or "\ufffd" not in text:
         return response
-    bad = response.text.count("\ufffd")
-    if bad < sum(1 for char in response.text if char > "\x7f") - bad:
+    bad = text.count("\ufffd")
+    if bad < sum(1 for char in text if char > "\x7f") - bad:
         return response
-    return response.replace(encoding=_detect_encoding(response.body))
+    return response.replace(encoding=detect_encoding(response.body))
 
 
 def page_time(response: Response) -> datetime:

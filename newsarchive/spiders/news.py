@@ -85,6 +85,7 @@ class NewsSpider(ArchiveSpider):
         if not is_html(response):
             self.count_failure(response.request, "not_html")
             return
+        response = readable(response)
         stats = self.crawler.stats
         stats.inc_value("newsarchive/listing/pages")
         fetched_at = page_time(response)
