@@ -40,12 +40,20 @@ def _check_line(path: Path, number: int, line: str) -> Problem | None:
     if not line.endswith("\n"):
         return Problem(path, number, "no newline at the end: a torn write")
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_not_json)
     except json.JSONDecodeError as error:
         message = error.msg.removesuffix(" at")
         return Problem(path, number, f"not valid JSON ({message}, column {error.colno})")
+    except ValueError as error:
+        return Problem(path, number, f"not valid JSON ({error})")
     reason = problem(record)
     return Problem(path, number, reason) if reason else None
+
+
+def _not_json(constant: str) -> None:
+    # Python's json reads NaN and Infinity; JSON has no such numbers, and jq, DuckDB and
+    # strict readers refuse the line.
+    raise ValueError(f"{constant} is not a JSON number")
 
 
 def validate_main(paths: Iterable[str], out: TextIO = sys.stdout) -> int:

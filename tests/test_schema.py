@@ -94,6 +94,7 @@ def test_validate_reports_file_and_line(crawled: Path, tmp_path: Path) -> None:
         lines = handle.readlines()
     lines[2] = lines[2][:40] + "\n"  # a corrupted third line
     lines[4] = json.dumps({**json.loads(lines[4]), "title": None}, ensure_ascii=False) + "\n"
+    lines[6] = lines[6].replace('"version":1', '"version":NaN', 1)  # Python's json writes it
     bad = tmp_path / "bad.jsonl"
     bad.write_text("".join(lines) + '{"kind": "art', encoding="utf-8")  # and a torn last one
     good = tmp_path / "good.jsonl.gz"
@@ -104,8 +105,9 @@ def test_validate_reports_file_and_line(crawled: Path, tmp_path: Path) -> None:
     assert result.stdout.splitlines() == [
         f"{bad}:3: not valid JSON (Invalid control character, column 41)",
         f"{bad}:5: title must be string",
+        f"{bad}:7: not valid JSON (NaN is not a JSON number)",
         f"{bad}:29: no newline at the end: a torn write",
-        "3 of 57 lines invalid, in 1 of 2 files",
+        "4 of 57 lines invalid, in 1 of 2 files",
     ]
     assert run_cli("validate", str(good)).stdout == "all 28 lines valid, in 1 files\n"
     assert run_cli("validate", str(crawled)).returncode == 0
