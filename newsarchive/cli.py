@@ -24,9 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlsplit
 
-from newsarchive.archive import ArchiveBusyError, ArchiveWriteError, lock, newer_schema_version
+from newsarchive.archive import (
+    ArchiveBusyError,
+    ArchiveWriteError,
+    lock,
+    newer_schema_message,
+    newer_schema_version,
+)
 from newsarchive.health import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from newsarchive.records import SCHEMA_VERSION
 from newsarchive.sites import (
     Site,
     SiteError,
@@ -365,10 +370,7 @@ def _run_crawl(options: CrawlOptions) -> int:
     folder = options.out / options.site.name
     version = newer_schema_version(folder)
     if version is not None:
-        raise UsageError(
-            f"{folder} holds records of schema_version {version}, newer than this newsarchive "
-            f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
-        )
+        raise UsageError(newer_schema_message(folder, version))
     # Taken before anything else, so a second run exits at once and touches nothing.
     try:
         lock.acquire(folder)

@@ -47,6 +47,7 @@ __all__ = [
     "KnownArticle",
     "RateKey",
     "SqliteStore",
+    "newer_schema_message",
     "newer_schema_version",
     "read_runs",
 ]
@@ -315,6 +316,14 @@ def newer_schema_version(folder: Path) -> int | None:
             versions.append(version)
     newest_version = max(versions, default=SCHEMA_VERSION)
     return newest_version if newest_version > SCHEMA_VERSION else None
+
+
+def newer_schema_message(folder: Path, version: int) -> str:
+    """Why a run refuses an archive a newer newsarchive wrote (``newer_schema_version``)."""
+    return (
+        f"{folder} holds records of schema_version {version}, newer than this newsarchive "
+        f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
+    )
 
 
 def read_runs(folder: Path) -> list[dict[str, Any]]:

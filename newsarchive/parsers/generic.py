@@ -75,6 +75,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.text import block_text
 from newsarchive.parsers.timestamps import (
     Timestamp,
@@ -108,6 +109,17 @@ class GenericArticle:
     canonical_url: str | None
     is_article: bool
     article_signals: tuple[str, ...]  # why: "jsonld:NewsArticle", "og:type=article", ...
+
+    def as_page(self) -> ArticlePage:
+        """The fields an archive record takes, as a site file's selectors would give them."""
+        return ArticlePage(
+            title=self.title,
+            lead=self.lead,
+            body=self.body,
+            section=self.section,
+            author=", ".join(self.authors) or None,
+            published=self.published,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields; timestamps as ISO 8601 strings.

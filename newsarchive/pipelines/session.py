@@ -27,9 +27,14 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from newsarchive.archive import Archive, ArchiveWriteError, newer_schema_version
+from newsarchive.archive import (
+    Archive,
+    ArchiveWriteError,
+    newer_schema_message,
+    newer_schema_version,
+)
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
-from newsarchive.records import SCHEMA_VERSION, run_record
+from newsarchive.records import run_record
 
 __all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "archive_for", "new_run_id"]
 
@@ -102,13 +107,7 @@ def _refuse_newer(crawler: Crawler, folder: Path, version: int) -> NoReturn:
     if crawler.stats.get_value("newsarchive/newer_schema_version") is None:
         crawler.stats.set_value("newsarchive/newer_schema_version", version)
         crawler.stats.set_value("newsarchive/exit_status", EXIT_USAGE)
-        logger.error(
-            "%s holds records of schema_version %d, newer than this newsarchive writes (%d): "
-            "upgrade newsarchive; the archive was not touched",
-            folder,
-            version,
-            SCHEMA_VERSION,
-        )
+        logger.error("%s", newer_schema_message(folder, version))
     raise CloseSpider(NEWER_SCHEMA)
 
 

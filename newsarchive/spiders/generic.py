@@ -19,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.feeds import (
     COMMON_FEED_PATHS,
     feed_links_in_head,
@@ -128,15 +127,7 @@ class GenericSpider(ArchiveSpider):
             response.selector, url=response.url, now=fetched_at, tz=self.site.timezone
         )
         if found.is_article:
-            page = ArticlePage(
-                title=found.title,
-                lead=found.lead,
-                body=found.body,
-                section=found.section,
-                author=", ".join(found.authors) or None,
-                published=found.published,
-            )
-            yield self.article_item(response, page, fetched_at, lang=found.lang)
+            yield self.article_item(response, found.as_page(), fetched_at, lang=found.lang)
             yield from self.rate_items(response, fetched_at)
             return
         self.crawler.stats.inc_value("newsarchive/discovery/not_articles")

@@ -151,17 +151,10 @@ class NewsSpider(ArchiveSpider):
         missing = [name for name in _FILLABLE if getattr(page, name) is None]
         if not missing:
             return page
-        found = extract_article(
+        generic = extract_article(
             response.selector, url=response.url, now=fetched_at, tz=self.site.timezone
-        )
-        generic = {
-            "title": found.title,
-            "body": found.body,
-            "lead": found.lead,
-            "section": found.section,
-            "author": ", ".join(found.authors) or None,
-        }
-        filled = {name: generic[name] for name in missing if generic[name]}
+        ).as_page()
+        filled = {name: getattr(generic, name) for name in missing if getattr(generic, name)}
         for name in filled:
             self.crawler.stats.inc_value(f"newsarchive/fallback/{name}")
         if filled:
