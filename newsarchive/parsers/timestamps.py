@@ -561,8 +561,6 @@ def _dateparser_read(
     tz_name: str, relative_base: datetime, clean: str
 ) -> tuple[datetime | None, str | None]:
     """dateparser's date and period for ``clean``; (None, None) when it finds no date."""
-    if clean in _DATELESS:
-        return None, None
     try:
         data = _date_data_parser(tz_name, relative_base).get_date_data(clean)
     except Exception:  # a heuristic third-party parser: any failure of it means "no date"
@@ -599,7 +597,7 @@ def _dateparser_zone_name(zone: tzinfo) -> str | None:
 
 
 def _fallback(clean: str, raw: str, ctx: _Ctx) -> Timestamp | None:
-    if not _worth_asking(clean):
+    if not _worth_asking(clean) or clean in _DATELESS:
         return None
     tz_name = _dateparser_zone_name(ctx.zone)
     if tz_name is None:
