@@ -76,7 +76,7 @@ from lxml import etree
 from w3lib.encoding import html_to_unicode
 
 from newsarchive.parsers.article import ArticlePage
-from newsarchive.parsers.text import block_text
+from newsarchive.parsers.text import block_text, collapse
 from newsarchive.parsers.timestamps import (
     Timestamp,
     _resolve_zone,
@@ -256,17 +256,13 @@ _CYRILLIC: Final = re.compile(r"[а-яёА-ЯЁўқғҳәіңөұүһ]")
 _LATIN: Final = re.compile(r"[a-zA-Z]")
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _string(element: Any) -> str:
     """All text below ``element`` (XPath's string(), without the cost of an XPath call)."""
     return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
 def _text(element: Any) -> str:
-    return _norm(_string(element))
+    return collapse(_string(element))
 
 
 def _fold(text: str) -> str:
@@ -346,7 +342,7 @@ def _ld_text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("@value", value.get("name"))
     if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return _norm(str(value)) or None
+        return collapse(str(value)) or None
     return None
 
 
@@ -354,8 +350,8 @@ def _ld_names(value: Any) -> list[str]:
     names = []
     for item in value if isinstance(value, list) else [value]:
         name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and _norm(name):
-            names.append(_norm(name))
+        if isinstance(name, str) and collapse(name):
+            names.append(collapse(name))
     return names
 
 
@@ -382,7 +378,7 @@ def _read_head(root: Any) -> _Meta:
         tag = el.tag
         if tag == "meta":
             key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-            content = _norm(el.get("content", ""))
+            content = collapse(el.get("content", ""))
             if key and content:
                 props.setdefault(key, content)
                 multi.setdefault(key, []).append(content)
@@ -598,7 +594,7 @@ def _loose_paragraphs(el: Any) -> list[tuple[str, int]]:
 
     def close() -> None:
         nonlocal links
-        text = _norm("".join(current))
+        text = collapse("".join(current))
         if text:
             paragraphs.append((text, min(links, len(text))))
         current.clear()
@@ -621,7 +617,9 @@ def _loose_paragraphs(el: Any) -> list[tuple[str, int]]:
             after_break = not after_break
         elif tag in _INLINE:
             text = _string(child)
-            add(text, len(_norm(text)) if tag == "a" else _link_chars(child) if len(child) else 0)
+            add(
+                text, len(collapse(text)) if tag == "a" else _link_chars(child) if len(child) else 0
+            )
         elif isinstance(tag, str):
             close()
             after_break = False
@@ -1368,10 +1366,10 @@ def _read_line(
     """A date line's publication and modification times: "Обновлено: 12.11.2025 18:40 |
     Опубликовано: 11.11.2025 09:15" holds both, labels telling which is which."""
     if not _UPDATED.search(line):
-        return parse_timestamp(_norm(line), now=now, tz=tz), None
+        return parse_timestamp(collapse(line), now=now, tz=tz), None
     published = modified = None
     for part in _LINE_PARTS.split(line):
-        stamp = parse_timestamp(_norm(part), now=now, tz=tz) if part and _dated(part) else None
+        stamp = parse_timestamp(collapse(part), now=now, tz=tz) if part and _dated(part) else None
         if stamp is None:
             continue
         if _UPDATED.search(part):
@@ -1526,7 +1524,7 @@ def _authors(page: _Page, scope: Any | None) -> tuple[str, ...]:
             if 3 <= len(text) <= 60 and len(text.split()) <= 5 and not _dated(text):
                 found.append(text)
                 break
-    names = (_AUTHOR_LABEL.sub("", _norm(name)) for name in found)
+    names = (_AUTHOR_LABEL.sub("", collapse(name)) for name in found)
     return tuple(dict.fromkeys(n for n in names if n))[:10]
 
 
@@ -1557,9 +1555,9 @@ def _tags(page: _Page, scope: Any | None) -> tuple[str, ...]:
     found: list[str] = list(page.meta.multi.get("article:tag", []))
     keywords = page.meta.article_ld.get("keywords") if page.meta.article_ld else None
     if not found and isinstance(keywords, str):
-        found = [k for k in (_norm(k) for k in keywords.split(",")) if k]
+        found = [k for k in (collapse(k) for k in keywords.split(",")) if k]
     elif not found and isinstance(keywords, list):
-        found = [_norm(k) for k in keywords if isinstance(k, str) and _norm(k)]
+        found = [collapse(k) for k in keywords if isinstance(k, str) and collapse(k)]
     if not found and scope is not None:
         for el in scope.iter("a", "div", "ul", "span", "p"):
             names = (el.get("class") or "").lower()
@@ -1601,7 +1599,7 @@ def _bold_first(block: Any, skip: set[Any]) -> str | None:
             continue
         text = _text(el)
         if text:
-            bold = _norm("".join(_string(b) for b in el if b.tag in ("b", "strong")))
+            bold = collapse("".join(_string(b) for b in el if b.tag in ("b", "strong")))
             return text if len(text) >= 40 and len(bold) >= 0.9 * len(text) else None
     return None
 
@@ -1731,7 +1729,7 @@ def _extract(source: Any, url: str | None, now: datetime, tz: str | tzinfo) -> G
     ld = page.meta.article_ld
     if ld is not None and isinstance(ld.get("articleBody"), str) and len(body or "") < 200:
         # Pages rendered by scripts may carry the text only in their structured data.
-        text = "\n\n".join(_norm(p) for p in ld["articleBody"].splitlines() if p.strip())
+        text = "\n\n".join(collapse(p) for p in ld["articleBody"].splitlines() if p.strip())
         if len(text) > len(body or ""):
             body = text
     scope = _scope(page, block)
