@@ -1286,13 +1286,7 @@ def _scope(page: _Page, block: Any | None) -> Any | None:
     if block is None:
         return title.getparent() if title is not None else None
     if title is None:
-        node = block
-        for _ in range(3):
-            parent = node.getparent()
-            if parent is None or parent.tag in ("body", "html"):
-                break
-            node = parent
-        return node
+        return _up(block, 3)
     if block is title or _contains(block, title):
         return block
     title_chain = {id(n) for n in title.iterancestors()}
@@ -1300,6 +1294,16 @@ def _scope(page: _Page, block: Any | None) -> Any | None:
         if id(node) in title_chain:
             return node if node.tag not in ("body", "html") else block.getparent()
     return block.getparent()
+
+
+def _up(node: Any, levels: int) -> Any:
+    """``node``'s ancestor ``levels`` up, stopping short of ``<body>`` and ``<html>``."""
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return node
 
 
 def _dates(
@@ -1332,12 +1336,7 @@ def _dates(
     if scope is not None:
         found, changed = _date_line(page, scope, now, tz, reach=None)
         if found is None:
-            wider = scope
-            for _ in range(3):
-                parent = wider.getparent()
-                if parent is None or parent.tag in ("body", "html"):
-                    break
-                wider = parent
+            wider = _up(scope, 3)
             if wider is not scope:
                 found, changed = _date_line(page, wider, now, tz, reach=_NEAR_TITLE)
         if found is None and _dated(_string(scope)[:20_000]):
