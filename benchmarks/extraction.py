@@ -33,14 +33,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsarchive.evaluation import Case, Scores, load_corpus, ours, score  # noqa: E402
+from newsarchive.evaluation import Case, Scores, case_now, load_corpus, ours, score  # noqa: E402
 from newsarchive.parsers.generic import extract_article  # noqa: E402
 
 Adapter = Callable[[bytes, Case], Mapping[str, Any]]
-
-
-def _now(case: Case) -> datetime | None:
-    return datetime.fromisoformat(case["now"]) if case.get("now") else None
 
 
 def _trafilatura() -> tuple[str, Adapter] | None:
@@ -50,7 +46,7 @@ def _trafilatura() -> tuple[str, Adapter] | None:
         return None
 
     def adapter(html: bytes, case: Case) -> dict[str, Any]:
-        now = _now(case) or datetime.now(UTC)
+        now = case_now(case) or datetime.now(UTC)
         found = trafilatura.extract(
             html,
             url=case.get("url"),
@@ -77,7 +73,7 @@ def _trafilatura() -> tuple[str, Adapter] | None:
 
 
 def _ours_timed(html: bytes, case: Case) -> object:
-    return extract_article(html, case.get("url"), now=_now(case), tz=case.get("tz") or "UTC")
+    return extract_article(html, case.get("url"), now=case_now(case), tz=case.get("tz") or "UTC")
 
 
 def _time(

@@ -11,7 +11,7 @@ slow server cannot pass for a slow crawler. Then, in turn, each round runs
       no item pipelines;
   (b) the full crawl: ``newsarchive crawl URL --site everyday`` into a fresh archive;
   (c) trafilatura in the callback: (a) whose article callback runs ``trafilatura.extract``
-      (metadata, text, dates as benchmarks/extraction.py calls it) and writes each result with
+      (JSON with metadata, no comments, its extensive date search) and writes each result with
       Scrapy's own JSON Lines feed, as a user of that peer would (only with the ``bench`` extra);
   (d) the floor: (a) whose article callback builds the page's lxml tree and yields one small
       item: what any spider that reads article pages and keeps something of them pays at least.
@@ -124,7 +124,8 @@ def spider_crawl(kind: str, url: str, overrides: list[str]) -> None:
 
 
 def _trafilatura_extract() -> Any:
-    """trafilatura's metadata and text of a page, called as benchmarks/extraction.py calls it."""
+    """trafilatura's metadata and text of a page (extraction.py also bounds the date by the
+    case's fetch time; a crawl has no such case)."""
     import trafilatura
 
     def extract(html: bytes, url: str) -> dict[str, Any]:

@@ -99,7 +99,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-__all__ = ["Case", "PageScore", "Scores", "load_corpus", "ours", "score", "score_page", "words"]
+__all__ = [
+    "Case",
+    "PageScore",
+    "Scores",
+    "case_now",
+    "load_corpus",
+    "ours",
+    "score",
+    "score_page",
+    "words",
+]
 
 Case = dict[str, Any]
 Extract = Callable[[bytes, Case], Mapping[str, Any]]
@@ -373,7 +383,8 @@ def _same_day(found: datetime | None, gold: datetime | None) -> bool:
     return found.astimezone(gold.tzinfo).date() == gold.date()
 
 
-def _now(case: Case) -> datetime | None:
+def case_now(case: Case) -> datetime | None:
+    """When the case's page was fetched (its ``now``; a naive one is in the case's ``tz``)."""
     value = case.get("now")
     if not value:
         return None
@@ -385,7 +396,7 @@ def ours(html: bytes, case: Case) -> dict[str, Any]:
     """The adapter for :func:`newsarchive.parsers.generic.extract_article`."""
     from newsarchive.parsers.generic import extract_article
 
-    article = extract_article(html, case.get("url"), now=_now(case), tz=case.get("tz") or "UTC")
+    article = extract_article(html, case.get("url"), now=case_now(case), tz=case.get("tz") or "UTC")
     return {
         "title": article.title,
         "body": article.body,
