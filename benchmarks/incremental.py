@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from synthetic_site import PER_PAGE, SyntheticSite
+from synthetic_site import PER_PAGE, SyntheticSite, crawl_command
 
 from newsarchive.archive import read_runs
 
@@ -24,12 +24,9 @@ HANDFUL = 5
 
 
 def crawl(url: str, out: Path) -> dict[str, object]:
-    command = [
-        sys.executable, "-m", "newsarchive", "crawl", url, "--site", "everyday",
-        "--out", str(out), "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0",
-    ]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        crawl_command(url, str(out)), cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         sys.exit(f"crawl failed ({result.returncode}):\n{result.stderr}")
     return read_runs(out / "everyday")[-1]

@@ -25,7 +25,7 @@ import tracemalloc
 from hashlib import sha1
 from pathlib import Path
 
-from synthetic_site import PER_PAGE, SyntheticSite
+from synthetic_site import PER_PAGE, SyntheticSite, crawl_command
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.3
@@ -34,9 +34,7 @@ GOAL = 1.3
 def crawl_peak(count: int) -> tuple[int, int, float]:
     """Peak RSS in bytes, pages fetched and seconds of one full crawl of ``count`` articles."""
     with SyntheticSite(count) as site, tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "newsarchive", "crawl", site.url, "--site", "everyday",
-                   "--out", out, "-s", "AUTOTHROTTLE_ENABLED=False",
-                   "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0"]  # fmt: skip
+        command = crawl_command(site.url, out)
         with tempfile.TemporaryFile("w+") as output:
             started = time.monotonic()
             process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import sys
 import threading
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -19,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 PER_PAGE = 10
+# The full crawl's settings for a loopback site: AutoThrottle's start delay would only add time.
+CRAWL_SETTINGS = ("AUTOTHROTTLE_ENABLED=False", "NEWSARCHIVE_PROGRESS_INTERVAL=0")
 SECTIONS = ("politics", "economy", "society", "health", "world", "sport", "tech")
 NAMES = ("Политика", "Экономика", "Общество", "Здоровье", "В мире", "Спорт", "Технологии")
 SECTION_NAMES = dict(zip(SECTIONS, NAMES, strict=True))
@@ -150,6 +153,15 @@ def render(path: str, count: int) -> tuple[int, str, bytes]:
         body = article(path, count)
     status = 200 if body is not None else 404
     return status, f"{kind}; charset=utf-8", (body or "Not found").encode("utf-8")
+
+
+def crawl_command(url: str, out: str, *overrides: str) -> list[str]:
+    """``newsarchive crawl URL --site everyday --out OUT``, as the benchmarks run it."""
+    command = [sys.executable, "-m", "newsarchive", "crawl", url, "--site", "everyday",
+               "--out", out]  # fmt: skip
+    for pair in (*CRAWL_SETTINGS, *overrides):
+        command += ["-s", pair]
+    return command
 
 
 def site_paths(count: int) -> list[str]:

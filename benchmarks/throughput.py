@@ -43,12 +43,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthetic_site import CRAWL_SETTINGS, crawl_command
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 GOAL = 0.75  # (b) against (a)
 PEER_GOAL = 2.0  # (b) against (c)
-# The full crawl's own settings for a loopback site; the fetch-only spider gets them too.
-CRAWL_SETTINGS = ("AUTOTHROTTLE_ENABLED=False", "NEWSARCHIVE_PROGRESS_INTERVAL=0")
 
 
 # --- (a), (c) and (d): plain Scrapy spiders, each run in a child process --------------------
@@ -198,11 +198,13 @@ def server_capacity(url: str, paths: list[str], clients: int = 2) -> tuple[float
 
 def full_crawl(url: str, overrides: list[str]) -> tuple[int, float]:
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "newsarchive", "crawl", url, "--site", "everyday",
-                   "--out", out]  # fmt: skip
-        for pair in (*CRAWL_SETTINGS, *overrides):
-            command += ["-s", pair]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            crawl_command(url, out, *overrides),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     if result.returncode != 0:
         sys.exit(f"the full crawl failed ({result.returncode}):\n{result.stderr}")
     seconds = re.search(r"finished in ([\d.]+) s", result.stdout)
