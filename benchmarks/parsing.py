@@ -78,9 +78,7 @@ def _widget(selector: Selector) -> Any:
 
 def _forget_widgets() -> None:
     """Empty parse_rates' memory of widgets, to time a widget seen for the first time."""
-    remembered = getattr(rates_module, "_widgets", None)
-    if isinstance(remembered, dict):
-        remembered.clear()
+    rates_module._widgets.clear()
 
 
 def _steps(html: str, now: datetime) -> dict[str, Callable[[], object]]:
