@@ -537,6 +537,9 @@ def _install_log_handler(settings: Settings, *, verbose: bool) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(handler.level)
+    # Scrapy sets its own logger to DEBUG, so every response and item makes a log record only
+    # for the handler to drop it: two records a page, about 2% of a fast crawl's time.
+    logging.getLogger("scrapy").setLevel(handler.level)
 
 
 def _for_analysts(record: logging.LogRecord) -> bool:

@@ -54,6 +54,16 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 CONCURRENT_ITEMS = 1
 # The reactor stays Scrapy's default (asyncio): the epoll reactor measured 350 / 188, the same
 # within this machine's noise.
+# Scrapy runs every callback on its one thread, so the time an article page takes to parse
+# (about 0.8 ms here: the lxml tree, the fields, the rate widget) is time no other response is
+# handled. Once parsing takes NEWSARCHIVE_PARSE_WORKER_SHARE of the crawl's time (judged over 50
+# pages), the site-file spider parses article pages in one worker process (newsarchive.workers).
+# Measured on 2,000 articles (benchmarks/throughput.py, medians of 5 rounds): the full crawl
+# runs at 77% of the fetch-only spider's pages per second with it, 65% without. A polite
+# crawl of a live site (a few pages a second) never parses anywhere near that share, so it
+# never starts the worker. NEWSARCHIVE_PARSE_WORKER = False keeps all parsing in this process.
+NEWSARCHIVE_PARSE_WORKER = True
+NEWSARCHIVE_PARSE_WORKER_SHARE = 0.05
 
 # --- Output: the archive pipelines below write the JSONL archive. Feeds (-O) still work. ---
 FEED_EXPORT_ENCODING = "utf-8"

@@ -7,7 +7,6 @@ generic spider need, so each of them reads as the walk it makes.
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Self, TypeGuard
@@ -24,7 +23,7 @@ from newsarchive import __version__
 from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import ArticlePage, first_match
 from newsarchive.parsers.generic import detect_encoding
-from newsarchive.parsers.rates import parse_rates
+from newsarchive.parsers.rates import RateBlock, parse_rates
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import ArticleItem, RateItem, article_id, rate_items
 from newsarchive.sites import Site
@@ -132,18 +131,18 @@ class ArchiveSpider(scrapy.Spider):
             lang=lang or self.site.lang,
         )
 
-    def rate_items(self, response: TextResponse, fetched_at: datetime) -> Iterator[RateItem]:
+    def rate_items(self, response: TextResponse, fetched_at: datetime) -> list[RateItem]:
         """The rows of the page's rate widget: the site's selectors, else the whole page."""
         widget = first_match(response.selector, self.site.rate_widget)
         block = parse_rates(widget if widget is not None else response.selector)
+        return self.rate_rows(block, response.url, fetched_at)
+
+    def rate_rows(self, block: RateBlock | None, url: str, fetched_at: datetime) -> list[RateItem]:
+        """The rows of a rate widget read on the page at ``url``."""
         if block is None:
-            return
-        yield from rate_items(
-            block,
-            site=self.site.name,
-            url=response.url,
-            timezone=self.site.timezone,
-            observed_at=fetched_at,
+            return []
+        return rate_items(
+            block, site=self.site.name, url=url, timezone=self.site.timezone, observed_at=fetched_at
         )
 
     def known(self, url: str) -> KnownArticle | None:

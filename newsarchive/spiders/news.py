@@ -7,28 +7,24 @@ Listing pages give article links and the next listing pages; article pages go to
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
-from scrapy.http import Response, TextResponse
+from scrapy import signals
+from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.settings import BaseSettings
 
-from newsarchive.parsers.article import ArticlePage, find_timestamp, parse_article
-from newsarchive.parsers.generic import extract_article
+from newsarchive.parsers.article import find_timestamp
+from newsarchive.parsers.page import ArticleReading, read_article_page
 from newsarchive.sites import Site, load_site, load_site_file
 from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
 from newsarchive.urls import canonical_url
+from newsarchive.workers import PageReader, ParseJob
 
 __all__ = ["NewsSpider"]
-
-# Fields the generic extractor may fill in when the site's selectors find nothing. Not the
-# publication time: a page without one in its own info line is more often a page without one
-# than a page whose sidebar dates should be taken for it.
-_FILLABLE = ("title", "body", "lead", "section", "author")
 
 
 class NewsSpider(ArchiveSpider):
@@ -59,7 +55,16 @@ class NewsSpider(ArchiveSpider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
         kwargs.setdefault("site", crawler.settings.get("NEWSARCHIVE_SITE") or None)
-        return super().from_crawler(crawler, *args, **kwargs)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        site = spider.site
+        spider.reader = PageReader(
+            (site.article, site.rate_widget, site.timezone),
+            worker=crawler.settings.getbool("NEWSARCHIVE_PARSE_WORKER"),
+            start_share=crawler.settings.getfloat("NEWSARCHIVE_PARSE_WORKER_SHARE"),
+            count=lambda key: crawler.stats.inc_value(key),
+        )
+        crawler.signals.connect(spider.reader.close, signal=signals.spider_closed)
+        return spider
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -129,40 +134,38 @@ class NewsSpider(ArchiveSpider):
                 url, callback=self.parse_listing, errback=self.failed, meta={"listing": True}
             )
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if not is_html(response):
             self.count_failure(response.request, "not_html")
             return
         response = readable(response)
         fetched_at = page_time(response)
-        page = parse_article(
-            response.selector, self.site.article, now=fetched_at, tz=self.site.timezone
-        )
-        yield self.article_item(response, self._fill_in(response, page, fetched_at), fetched_at)
-        yield from self.rate_items(response, fetched_at)
-
-    def _fill_in(
-        self, response: TextResponse, page: ArticlePage, fetched_at: datetime
-    ) -> ArticlePage:
-        """Fields the site's selectors missed, from the generic extractor; each one counted.
-
-        A count that grows run after run is markup drift, seen before the records go empty.
-        """
-        missing = [name for name in _FILLABLE if getattr(page, name) is None]
-        if not missing:
-            return page
-        generic = extract_article(
-            response.selector, url=response.url, now=fetched_at, tz=self.site.timezone
-        ).as_page()
-        filled = {name: getattr(generic, name) for name in missing if getattr(generic, name)}
-        for name in filled:
+        job: ParseJob = (
+            response.body, response.encoding, response.url, _selector_type(response), fetched_at
+        )  # fmt: skip
+        reading = await self.reader.read(job, lambda: self._read(response, fetched_at))
+        # A count that grows run after run is markup drift, seen before the records go empty.
+        for name in reading.filled:
             self.crawler.stats.inc_value(f"newsarchive/fallback/{name}")
-        if filled:
+        if reading.filled:
             self.logger.info(
                 "%s: the site file found no %s; the generic extractor filled in",
-                response.url, ", ".join(filled),
+                response.url, ", ".join(reading.filled),
             )  # fmt: skip
-        return replace(page, **filled)
+        yield self.article_item(response, reading.page, fetched_at)
+        for row in self.rate_rows(reading.rates, response.url, fetched_at):
+            yield row
+
+    def _read(self, response: TextResponse, fetched_at: datetime) -> ArticleReading:
+        site = self.site
+        return read_article_page(
+            response.selector,
+            site.article,
+            site.rate_widget,
+            url=response.url,
+            now=fetched_at,
+            tz=site.timezone,
+        )
 
     def _article_links(self, response: TextResponse) -> list[str]:
         found: dict[str, None] = {}
@@ -193,6 +196,15 @@ class NewsSpider(ArchiveSpider):
                 if day is not None and day < self.since:
                     older.update(_links(response, item, self._is_article))
         return older
+
+
+def _selector_type(response: TextResponse) -> str | None:
+    """The type Scrapy's ``response.selector`` gives the page (None: parsel decides)."""
+    if isinstance(response, XmlResponse):
+        return "xml"
+    if isinstance(response, JsonResponse):
+        return "json"
+    return "html" if isinstance(response, HtmlResponse) else None
 
 
 def _item_day(item: Selector, site: Site, fetched_at: datetime) -> date | None:
