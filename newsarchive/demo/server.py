@@ -359,8 +359,7 @@ class FixtureSite:
             relative += "index.html"
         parts = relative.split("/")
         if any(
-            part in ("", ".", "..") or part.startswith((".", "_")) or "__" in part
-            for part in parts
+            part in ("", ".", "..") or part.startswith((".", "_")) or "__" in part for part in parts
         ):
             return None, ""
         candidate = self.pages_dir.joinpath(*parts)
