@@ -1,7 +1,7 @@
 """Peak memory of the full crawl at two sizes of site: nothing may grow with the article count
 beyond what Scrapy's duplicate filter keeps per URL.
 
-    python benchmarks/memory.py [--small 5000] [--large 50000] [--quick]
+    python benchmarks/memory.py [--small 5000] [--large 50000] [--quick] [-s NAME=VALUE ...]
 
 Each size is a real ``newsarchive crawl URL --site everyday`` process against the synthetic
 DLE site (benchmarks/synthetic_site.py, pages rendered on request) into a fresh archive, with
@@ -33,11 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.3
 
 
-def crawl_peak(count: int) -> tuple[int, int, int, float]:
+def crawl_peak(count: int, overrides: list[str]) -> tuple[int, int, int, float]:
     """Peak RSS in bytes of the crawl and of its parse worker (0 without one), pages fetched and
     seconds of one full crawl of ``count`` articles."""
     with SyntheticSite(count) as site, tempfile.TemporaryDirectory() as out:
-        command = crawl_command(site.url, out)
+        command = crawl_command(site.url, out, *overrides)
         with tempfile.TemporaryFile("w+") as output:
             started = time.monotonic()
             process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
@@ -72,13 +72,16 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=5000)
     parser.add_argument("--large", type=int, default=50000)
     parser.add_argument("--quick", action="store_true", help="500 and 2,000 articles (for CI)")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
     sizes = (500, 2000) if args.quick else (args.small, args.large)
     print(f"memory: peak RSS of the full crawl, synthetic DLE site ({PER_PAGE} articles a "
           "listing page)")  # fmt: skip
+    if args.settings:
+        print(f"  settings         {' '.join(args.settings)}")
     peaks = {}
     for count in sizes:
-        crawl, worker, pages, seconds = crawl_peak(count)
+        crawl, worker, pages, seconds = crawl_peak(count, args.settings)
         peaks[count] = (crawl, worker, pages)
         print(f"  {count:>7,} articles  {pages:>7,} pages  peak RSS {(crawl + worker) / 2**20:7.1f}"
               f" MiB: crawl {crawl / 2**20:.1f}, parse worker {worker / 2**20:.1f}"

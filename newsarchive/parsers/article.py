@@ -27,6 +27,7 @@ __all__ = [
     "find_timestamp",
     "first_match",
     "first_text",
+    "matches",
     "parse_article",
 ]
 
@@ -225,6 +226,18 @@ def _finder(root: Selector) -> _Finder | _ParselFinder:
     if kind in _TRANSLATORS:
         return _Finder(root.root, kind)
     return _ParselFinder(root)
+
+
+def matches(root: Selector, css: str, node: Any = None) -> list[Any]:
+    """What ``css`` matches in ``root`` (below ``node``, one of its matches, if given): the
+    lxml elements, or strings for ``::text`` and ``::attr()``; ``Selector.css`` without a
+    Selector around each match.
+
+    >>> page = Selector(text='<ul><li><a href="/a">A</a></li><li><a href="/b">B</a></li></ul>')
+    >>> [matches(page, "a::attr(href)", item) for item in matches(page, "li")]
+    [['/a'], ['/b']]
+    """
+    return _finder(root)(css, node)
 
 
 def first_match(root: Selector, alternatives: tuple[str, ...]) -> Any | None:

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date, datetime
 from typing import Any, Self
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlResponse
 from scrapy.settings import BaseSettings
+from scrapy.utils.response import get_base_url
 
-from newsarchive.parsers.article import find_timestamp
+from newsarchive.parsers.article import find_timestamp, matches
 from newsarchive.parsers.page import ArticleReading, read_article_page
 from newsarchive.sites import Site, load_site, load_site_file
 from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
@@ -36,6 +37,7 @@ class NewsSpider(ArchiveSpider):
     """
 
     name = "news"
+    reader: PageReader  # reads article pages, here or in a parse worker (from_crawler)
 
     def __init__(
         self,
@@ -143,7 +145,7 @@ class NewsSpider(ArchiveSpider):
         job: ParseJob = (
             response.body, response.encoding, response.url, _selector_type(response), fetched_at
         )  # fmt: skip
-        reading = await self.reader.read(job, lambda: self._read(response, fetched_at))
+        reading = await self.reader.read(job, lambda: self._read_here(response, fetched_at))
         # A count that grows run after run is markup drift, seen before the records go empty.
         for name in reading.filled:
             self.crawler.stats.inc_value(f"newsarchive/fallback/{name}")
@@ -156,7 +158,7 @@ class NewsSpider(ArchiveSpider):
         for row in self.rate_rows(reading.rates, response.url, fetched_at):
             yield row
 
-    def _read(self, response: TextResponse, fetched_at: datetime) -> ArticleReading:
+    def _read_here(self, response: TextResponse, fetched_at: datetime) -> ArticleReading:
         site = self.site
         return read_article_page(
             response.selector,
@@ -170,16 +172,20 @@ class NewsSpider(ArchiveSpider):
     def _article_links(self, response: TextResponse) -> list[str]:
         found: dict[str, None] = {}
         for css in self.site.listing.links:
-            for block in response.css(css):
+            for block in matches(response.selector, css):
                 found.update(dict.fromkeys(_links(response, block, self._is_article)))
         return list(found)
 
     def _page_links(self, response: TextResponse) -> list[str]:
         pattern = self.site.listing.page_url
+        base = get_base_url(response)
         return [
             url
-            for url in _hrefs(response, self.site.listing.pagination)
-            if self.allowed(url) and pattern.search(urlsplit(url).path)
+            for css in self.site.listing.pagination
+            for href in matches(response.selector, css)
+            if isinstance(href, str)  # an element matched (no ::attr()) is no address
+            and self.allowed(url := urljoin(base, href))
+            and pattern.search(urlsplit(url).path)
         ]
 
     def _is_article(self, url: str) -> bool:
@@ -194,7 +200,7 @@ class NewsSpider(ArchiveSpider):
             for item in response.css(css):
                 day = _item_day(item, self.site, fetched_at)
                 if day is not None and day < self.since:
-                    older.update(_links(response, item, self._is_article))
+                    older.update(_links(response, item.root, self._is_article))
         return older
 
 
@@ -217,18 +223,13 @@ def _item_day(item: Selector, site: Site, fetched_at: datetime) -> date | None:
     return None
 
 
-def _hrefs(response: TextResponse, alternatives: tuple[str, ...]) -> list[str]:
-    found: list[str] = []
-    for css in alternatives:
-        found.extend(response.urljoin(href) for href in response.css(css).getall())
-    return found
-
-
-def _links(response: TextResponse, block: Selector, wanted: Callable[[str], bool]) -> list[str]:
-    """Canonical URLs of the wanted links in a block, once each, in page order."""
+def _links(response: TextResponse, block: Any, wanted: Callable[[str], bool]) -> list[str]:
+    """Canonical URLs of the wanted links in a block (an element the listing selectors
+    matched), once each, in page order."""
+    base = get_base_url(response)
     seen: dict[str, None] = {}
-    for href in block.css("a::attr(href)").getall():
-        url = canonical_url(response.urljoin(href))
+    for href in matches(response.selector, "a::attr(href)", block):
+        url = canonical_url(urljoin(base, href))
         if wanted(url):
             seen.setdefault(url, None)
     return list(seen)
