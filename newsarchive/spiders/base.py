@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any, Self, TypeGuard
 from urllib.parse import urlsplit
 
@@ -222,11 +223,15 @@ def page_time(response: Response) -> datetime:
     re-parsing cached pages give the same times.
     """
     header = response.headers.get(b"Date")
-    if header:
-        try:
-            moment = parsedate_to_datetime(header.decode("latin-1"))
-        except (TypeError, ValueError, IndexError):
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            return moment.astimezone(UTC)
-    return datetime.now(UTC)
+    moment = _server_time(header) if header else None
+    return moment if moment is not None else datetime.now(UTC)
+
+
+# A crawl sees the same Date header on every response of a second; parsing it is not free.
+@lru_cache(maxsize=16)
+def _server_time(header: bytes) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(header.decode("latin-1"))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo is not None else None

@@ -116,7 +116,14 @@ class NewsSpider(ArchiveSpider):
             # Articles (priority 1) before further listing pages (0): Scrapy's queue is last
             # in, first out, so the walk would otherwise run down every listing page first and
             # hold a request for each article of the site in memory until the end.
-            yield response.follow(url, callback=self.parse_article, errback=self.failed, priority=1)
+            # A Request, not response.follow: the link is absolute and canonical already.
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.failed,
+                priority=1,
+                encoding=response.encoding,
+            )
         if not self.article_budget_left():
             return  # --max-articles reached: further listing pages would be read for nothing
         if links and too_old == len(links):
