@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from parsel import Selector  # noqa: E402
 
-from newsarchive import parse_article, parse_rates  # noqa: E402
+from newsarchive import parse_article  # noqa: E402
 from newsarchive.parsers import rates as rates_module  # noqa: E402
-from newsarchive.parsers.article import ArticleSelectors, first_match  # noqa: E402
+from newsarchive.parsers.article import ArticleSelectors  # noqa: E402
+from newsarchive.parsers.page import read_rates  # noqa: E402
 from newsarchive.sites import load_site  # noqa: E402
 
 DEMO = ROOT / "fixtures" / "demo-site"
@@ -70,12 +71,6 @@ def _trafilatura() -> Callable[[str], Any] | None:
 TRAFILATURA = _trafilatura()
 
 
-def _widget(selector: Selector) -> Any:
-    """The widget as the spider finds it (ArchiveSpider.rate_items)."""
-    found = first_match(selector, SITE.rate_widget)
-    return found if found is not None else selector
-
-
 def _forget_widgets() -> None:
     """Empty parse_rates' memory of widgets, to time a widget seen for the first time."""
     rates_module._widgets.clear()
@@ -87,14 +82,14 @@ def _steps(html: str, now: datetime) -> dict[str, Callable[[], object]]:
 
     def rates_first_seen() -> object:
         _forget_widgets()
-        return parse_rates(_widget(selector))
+        return read_rates(selector, SITE.rate_widget)
 
     steps: dict[str, Callable[[], object]] = {
         "parse": lambda: Selector(text=html),
         "fields": lambda: parse_article(selector, SITE.article, now=now, tz=zone),
         "of which date": lambda: parse_article(selector, DATE_ONLY, now=now, tz=zone),
         "rates, first seen": rates_first_seen,
-        "rates, repeated": lambda: parse_rates(_widget(selector)),
+        "rates, repeated": lambda: read_rates(selector, SITE.rate_widget),
     }
     if TRAFILATURA is not None:
         steps["trafilatura"] = lambda: TRAFILATURA(html)

@@ -44,8 +44,9 @@ from w3lib.encoding import html_to_unicode
 from newsarchive import extract_article, parse_article, parse_rates, parse_timestamp
 from newsarchive.parsers import generic as generic_module
 from newsarchive.parsers import rates as rates_module
-from newsarchive.parsers.article import ArticlePage, first_match
+from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.generic import GenericArticle
+from newsarchive.parsers.page import read_rates
 from newsarchive.parsers.rates import RateBlock
 from newsarchive.parsers.timestamps import SKEW_TOLERANCE, Timestamp
 from newsarchive.records import ArticleItem, article_record, dumps, rate_items, rate_record
@@ -523,14 +524,14 @@ def site_item(page: ArticlePage, now: datetime) -> ArticleItem:
 
 def _rates(args: tuple[str | bytes, str, datetime]) -> None:
     document, form, now = args
-    markup: Any = document
     if form == "selector":  # what the spiders pass when the site file names no widget
-        markup = Selector(text=page_text(document))
+        selector = Selector(text=page_text(document))
+        block = bounded(lambda: read_rates(selector, ()))
     elif form == "widget":  # what they pass when it does
         selector = Selector(text=page_text(document))
-        widget = first_match(selector, SITE.rate_widget)
-        markup = selector if widget is None else widget
-    block = bounded(lambda: parse_rates(markup))
+        block = bounded(lambda: read_rates(selector, SITE.rate_widget))
+    else:
+        block = bounded(lambda: parse_rates(document))
     check_block(block)
     check_rate_records(block, now)
 

@@ -18,7 +18,7 @@ from newsarchive.parsers.article import ArticlePage, ArticleSelectors, first_mat
 from newsarchive.parsers.generic import extract_article
 from newsarchive.parsers.rates import RateBlock, parse_rates
 
-__all__ = ["FILLABLE", "ArticleReading", "read_article_page", "selector_for"]
+__all__ = ["FILLABLE", "ArticleReading", "read_article_page", "read_rates", "selector_for"]
 
 # Fields the generic extractor may fill in when the site's selectors find nothing. Not the
 # publication time: a page without one in its own info line is more often a page without one
@@ -62,15 +62,21 @@ def read_article_page(
     if missing:
         generic = extract_article(root, url=url, now=now, tz=tz).as_page()
         filled = {name: getattr(generic, name) for name in missing if getattr(generic, name)}
-    widget = first_match(root, rate_widget)
     return ArticleReading(
         page=replace(page, **filled) if filled else page,
         filled=tuple(filled),
-        rates=parse_rates(widget if widget is not None else root),
+        rates=read_rates(root, rate_widget),
     )
 
 
-def selector_for(body: bytes, encoding: str, url: str, kind: str) -> Selector:
+def read_rates(root: Selector, rate_widget: tuple[str, ...]) -> RateBlock | None:
+    """A page's rate widget: the first the site's selectors find, else whatever the whole page
+    shows (``parse_rates`` then looks for a widget itself)."""
+    widget = first_match(root, rate_widget)
+    return parse_rates(widget if widget is not None else root)
+
+
+def selector_for(body: bytes, encoding: str, url: str, kind: str | None) -> Selector:
     """The Selector Scrapy's ``response.selector`` builds for these bytes, without Scrapy.
 
     Decoded as ``TextResponse.text`` decodes them (w3lib, the response's encoding, a BOM

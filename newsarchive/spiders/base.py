@@ -22,9 +22,10 @@ from twisted.python.failure import Failure
 
 from newsarchive import __version__
 from newsarchive.archive import KnownArticle
-from newsarchive.parsers.article import ArticlePage, first_match
+from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.generic import detect_encoding
-from newsarchive.parsers.rates import RateBlock, parse_rates
+from newsarchive.parsers.page import read_rates
+from newsarchive.parsers.rates import RateBlock
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import ArticleItem, RateItem, article_id, rate_items
 from newsarchive.sites import Site
@@ -134,8 +135,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def rate_items(self, response: TextResponse, fetched_at: datetime) -> list[RateItem]:
         """The rows of the page's rate widget: the site's selectors, else the whole page."""
-        widget = first_match(response.selector, self.site.rate_widget)
-        block = parse_rates(widget if widget is not None else response.selector)
+        block = read_rates(response.selector, self.site.rate_widget)
         return self.rate_rows(block, response.url, fetched_at)
 
     def rate_rows(self, block: RateBlock | None, url: str, fetched_at: datetime) -> list[RateItem]:
