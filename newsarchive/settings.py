@@ -60,9 +60,9 @@ CONCURRENT_ITEMS = 1
 # pages), the site-file spider parses article pages in one worker process (newsarchive.workers).
 # Measured on 2,000 articles (benchmarks/throughput.py, median of the rounds' ratios): the full
 # crawl runs at 80% of the fetch-only spider's pages per second with it (7 rounds), 63% without
-# (5 rounds). A polite
-# crawl of a live site (a few pages a second) never parses anywhere near that share, so it
-# never starts the worker. NEWSARCHIVE_PARSE_WORKER = False keeps all parsing in this process.
+# (5 rounds). A polite crawl of a live site (a few pages a second) never parses anywhere near
+# that share, so it never starts the worker. NEWSARCHIVE_PARSE_WORKER = False keeps all parsing
+# in this process.
 NEWSARCHIVE_PARSE_WORKER = True
 NEWSARCHIVE_PARSE_WORKER_SHARE = 0.05
 
