@@ -1,4 +1,4 @@
-"""Scoring an article extractor on a corpus of pages with hand-written gold.
+"""Scoring an article extractor on a corpus of pages with gold: hand-written or annotated.
 
 Researchers can score any extractor, ours or another tool, on their own pages:
 
@@ -23,7 +23,14 @@ A folder of pairs: ``<name>.html`` (the page's bytes, as served: any encoding) a
 ``now`` (when the page was fetched; optional, for relative dates such as "Сегодня, 17:13"; the
 current time when absent) and ``tz`` (the site's zone) are handed to the extractor. ``lead``
 is optional. Non-article pages (home, section, search pages...) have ``is_article: false``
-and need no body segments. Other files in the folder (``floors.json``) are ignored.
+and need no body segments. Other files in the folder (``floors.json``, ``manifest.json``)
+are ignored.
+
+Pages annotated elsewhere (``fixtures/realpages/``: real pages with their source's gold)
+carry the whole article text instead of segments, ``"body": "…"``, and may leave out what
+their source does not annotate: without ``is_article`` the page counts as an article and
+detection is not scored on it; without ``published`` its date is not scored (an explicit
+``null`` says the page has no date, and then None is the right answer).
 
 The adapter
 ===========
@@ -80,6 +87,12 @@ words and phrases ("метро в Самарканде" in the text and in a pol
 - precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean, summed over
   all articles (micro average).
 
+**Text precision, recall and F1** score a page whose gold is its whole text (``body``), by
+the shared 4-word shingles (every run of four consecutive words, counted as a multiset) of
+the output and the gold: precision is the share of the output's shingles found in the gold,
+recall the share of the gold's found in the output. They are averaged over those pages (a
+page whose output is empty scores 0). Texts of fewer than four words are one shingle.
+
 Two stricter checks show where text leaks: **body start** and **body end accuracy**, whether
 the output's words begin with ``body_start`` and end with ``body_end`` (no headline, byline
 or share bar before the text, no comments after it).
@@ -91,6 +104,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, tzinfo
@@ -108,6 +122,7 @@ __all__ = [
     "ours",
     "score",
     "score_page",
+    "shingle_scores",
     "words",
 ]
 
@@ -116,6 +131,7 @@ Extract = Callable[[bytes, Case], Mapping[str, Any]]
 
 _WORD = re.compile(r"\w+")
 _MIN_RUN = 3
+_SHINGLE = 4
 
 
 def words(text: str | None) -> list[str]:
@@ -146,6 +162,9 @@ class PageScore:
     fp: int
     fn: int
     tn: int
+    text_precision: float | None  # by shingles, on pages whose gold is the whole text
+    text_recall: float | None
+    text_f1: float | None
     missing: tuple[str, ...]  # positive segments not (fully) found
     leaked: tuple[str, ...]  # negative segments found
     title: str | None
@@ -169,15 +188,20 @@ class Scores:
     body_f1: float
     body_start_accuracy: float
     body_end_accuracy: float
+    text_pages: int  # pages whose gold is the whole text
+    text_precision: float | None
+    text_recall: float | None
+    text_f1: float | None
     details: tuple[PageScore, ...]
 
     def metrics(self) -> dict[str, float | None]:
         """The corpus-level numbers only."""
-        return {k: v for k, v in asdict(self).items() if k not in ("details", "pages", "articles")}
+        skip = ("details", "pages", "articles", "text_pages")
+        return {k: v for k, v in asdict(self).items() if k not in skip}
 
     def report(self, *, failures: bool = True) -> str:
         """A human-readable summary, with the pages that lost points."""
-        lines = [f"{self.pages} pages, {self.articles} articles"]
+        lines = [f"{self.pages} pages, {self.articles} articles, {self.text_pages} with whole text"]
         for key, value in self.metrics().items():
             lines.append(f"  {key:22s} {'n/a' if value is None else f'{value:.3f}'}")
         if failures:
@@ -195,6 +219,11 @@ class Scores:
                     problems.append("start")
                 if page.end_ok is False:
                     problems.append("end")
+                if page.text_f1 is not None and page.text_f1 < 0.8:
+                    problems.append(
+                        f"text P {page.text_precision:.2f} R {page.text_recall:.2f}"
+                        f" F1 {page.text_f1:.2f}"
+                    )
                 if page.lead_ok is False:
                     problems.append("lead")
                 problems += [f"missing {m[:50]!r}" for m in page.missing]
@@ -235,9 +264,10 @@ def score(extract: Extract, corpus: str | Path | Iterable[tuple[bytes, Case]]) -
 
 def score_page(output: Mapping[str, Any], case: Case, *, error: str | None = None) -> PageScore:
     """One page: the extractor's ``output`` dict against the gold ``case``."""
-    gold_article = bool(case.get("is_article"))
+    gold_article = bool(case.get("is_article", True))
     verdict = output.get("is_article")
-    is_article = None if verdict is None else bool(verdict)
+    # A verdict is scored only against a gold one.
+    is_article = None if verdict is None or "is_article" not in case else bool(verdict)
     zone = _zone(case.get("tz"))
     published = _instant(output.get("published"), zone)
     shown = published.isoformat() if published else None
@@ -245,16 +275,35 @@ def score_page(output: Mapping[str, Any], case: Case, *, error: str | None = Non
     name = case.get("name", "?")
     if not gold_article:
         return PageScore(
-            name, False, is_article, *(None,) * 6, 0, 0, 0, 0, (), (), title, shown, error
+            name,
+            False,
+            is_article,
+            *(None,) * 6,
+            0,
+            0,
+            0,
+            0,
+            *(None,) * 3,
+            (),
+            (),
+            title,
+            shown,
+            error,
         )
-    gold_date = _instant(case.get("published"), zone)
-    date_ok = _same_minute(published, gold_date)
-    day_ok = _same_day(published, gold_date)
+    date_ok = day_ok = None
+    if "published" in case:
+        gold_date = _instant(case["published"], zone)
+        day_ok = _same_day(published, gold_date)
+        # A gold day (no time of day) can only be matched to the day.
+        date_ok = day_ok if _day_only(case["published"]) else _same_minute(published, gold_date)
     title_ok = bool(words(title)) and words(title) == words(case.get("title"))
     lead_ok = None
     if case.get("lead"):
         lead_ok = words(output.get("lead")) == words(case["lead"])
     body = words(output.get("body"))
+    text_scores: tuple[float | None, ...] = (None, None, None)
+    if case.get("body"):
+        text_scores = shingle_scores(body, words(case["body"]))
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(body)
     tp = fp = fn = tn = 0
@@ -281,8 +330,8 @@ def score_page(output: Mapping[str, Any], case: Case, *, error: str | None = Non
         else:
             tn += len(seg)
     start, end = words(case.get("body_start")), words(case.get("body_end"))
-    start_ok = bool(start) and body[: len(start)] == start
-    end_ok = bool(end) and len(body) >= len(end) and body[len(body) - len(end) :] == end
+    start_ok = (body[: len(start)] == start) if start else None
+    end_ok = (len(body) >= len(end) and body[len(body) - len(end) :] == end) if end else None
     return PageScore(
         name=name,
         gold_article=True,
@@ -297,12 +346,42 @@ def score_page(output: Mapping[str, Any], case: Case, *, error: str | None = Non
         fp=fp,
         fn=fn,
         tn=tn,
+        text_precision=text_scores[0],
+        text_recall=text_scores[1],
+        text_f1=text_scores[2],
         missing=tuple(missing),
         leaked=tuple(leaked),
         title=title,
         published=shown,
         error=error,
     )
+
+
+def shingle_scores(found: list[str], gold: list[str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of ``found`` words against ``gold`` words, by 4-word shingles.
+
+    >>> gold = words("one two three four five six")
+    >>> shingle_scores(words("one two three four five"), gold)
+    (1.0, 0.6666666666666666, 0.8)
+    >>> shingle_scores([], gold)
+    (0.0, 0.0, 0.0)
+    """
+    ours, theirs = _shingles(found), _shingles(gold)
+    common = sum((ours & theirs).values())
+    precision = common / sum(ours.values()) if ours else 0.0
+    recall = common / sum(theirs.values()) if theirs else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _shingles(text: list[str]) -> Counter[tuple[str, ...]]:
+    if len(text) < _SHINGLE:
+        return Counter([tuple(text)] if text else [])
+    return Counter(tuple(text[i : i + _SHINGLE]) for i in range(len(text) - _SHINGLE + 1))
+
+
+def _day_only(value: Any) -> bool:
+    return isinstance(value, str) and len(value.strip()) == 10
 
 
 def _run(matcher: SequenceMatcher[str], segment: list[str]) -> int:
@@ -316,6 +395,12 @@ def _aggregate(details: list[PageScore]) -> Scores:
     articles = [d for d in details if d.gold_article]
 
     def share(values: Iterable[bool | None]) -> float | None:
+        scored = [v for v in values if v is not None]
+        return sum(scored) / len(scored) if scored else None
+
+    text = [d for d in articles if d.text_f1 is not None]
+
+    def mean(values: Iterable[float | None]) -> float | None:
         scored = [v for v in values if v is not None]
         return sum(scored) / len(scored) if scored else None
 
@@ -341,6 +426,10 @@ def _aggregate(details: list[PageScore]) -> Scores:
         body_f1=f1,
         body_start_accuracy=share(d.start_ok for d in articles) or 0.0,
         body_end_accuracy=share(d.end_ok for d in articles) or 0.0,
+        text_pages=len(text),
+        text_precision=mean(d.text_precision for d in text),
+        text_recall=mean(d.text_recall for d in text),
+        text_f1=mean(d.text_f1 for d in text),
         details=tuple(details),
     )
 

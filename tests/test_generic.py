@@ -485,7 +485,8 @@ def test_scorer_gives_a_perfect_output_perfect_scores() -> None:
     pages = [(html, case) for html, case in load_corpus(CORPUS)]
     scores = score(lambda _html, case: _gold_output(case), pages)
     for key, value in scores.metrics().items():
-        assert value == 1.0, key
+        # The hand-written corpus has segments, not whole texts: the text scores do not apply.
+        assert value == (None if key.startswith("text_") else 1.0), key
 
 
 def test_scorer_counts_leaked_boilerplate_and_missing_text() -> None:
