@@ -29,7 +29,7 @@ are ignored.
 Pages annotated elsewhere (``fixtures/realpages/``: real pages with their source's gold)
 carry the whole article text instead of segments, ``"body": "…"``, and may leave out what
 their source does not annotate: without ``is_article`` the page counts as an article and
-detection is not scored on it; without ``published`` its date is not scored (an explicit
+detection is not scored on it; without ``title`` or ``published`` that field is not scored (an explicit
 ``null`` says the page has no date, and then None is the right answer).
 
 The adapter
@@ -296,7 +296,9 @@ def score_page(output: Mapping[str, Any], case: Case, *, error: str | None = Non
         day_ok = _same_day(published, gold_date)
         # A gold day (no time of day) can only be matched to the day.
         date_ok = day_ok if _day_only(case["published"]) else _same_minute(published, gold_date)
-    title_ok = bool(words(title)) and words(title) == words(case.get("title"))
+    title_ok = None  # a source that does not annotate the title does not score it
+    if case.get("title") is not None:
+        title_ok = bool(words(title)) and words(title) == words(case["title"])
     lead_ok = None
     if case.get("lead"):
         lead_ok = words(output.get("lead")) == words(case["lead"])
