@@ -1,0 +1,97 @@
+"""What an element says it is, before its text is read: its tag (navigation, forms, headings,
+inline markup, sections) and its class and id names, judged word by word into a verdict
+(``CONTAINER`` boilerplate, a ``LINE`` around the text, ``NEUTRAL``, or the ``TEXT`` itself).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Final
+
+from newsarchive.parsers.generic.helpers import wordset
+
+_CLASS_SPLIT: Final = re.compile(r"[^a-z0-9]+")
+_CAMEL: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Blocks that are not the article at all: left out whole.
+_CONTAINER_WORDS: Final = wordset(
+    """share sharing shares social socials sharethis addthis likes
+    related relatedposts readalso seealso also similar more morenews recommended recommend
+    recommendations popular mostread trending readmore incut feed
+    comment comments commentlist discussion disqus reply replies respond opinions reviews
+    subscribe subscription newsletter follow
+    sidebar aside widget widgets banner banners ad ads adv advert adverts advertisement adfox
+    adsbygoogle adslot adriver rtb promo sponsor sponsored partner partners
+    nav navigation menu breadcrumb breadcrumbs speedbar pathway pager pagination pagenav
+    footer copyright masthead topbar toolbar tools
+    rating ratings rate rates vote votes poll stars currency kurs valuta exchange weather
+    cookie cookies gdpr consent notice popup modal overlay dialog
+    hidden invisible error screen"""
+)
+# Lines around the text: bylines, dates, counters, tags, credits.
+_LINE_WORDS: Final = wordset(
+    """meta byline author authors date time dateline info details stat stats views hits counter
+    tags tag tagcloud keywords rubric rubrics category categories cat credit credits source
+    print"""
+)
+# Words that name the article text itself.
+_TEXT_WORDS: Final = wordset(
+    "content text body article entry post story fulltext maincont articlebody detail"
+)
+# Verdicts, worst first: a boilerplate block, a line around the text, nothing said, the text.
+CONTAINER, LINE, NEUTRAL, TEXT = -2, -1, 0, 1
+
+
+def words_of(value: str) -> list[str]:
+    """The words of a class or id name: "b-articleBody__text" -> b, article, body, text."""
+    return [w for w in _CLASS_SPLIT.split(_CAMEL.sub(" ", value).lower()) if w]
+
+
+@lru_cache(maxsize=8192)
+def _name_verdict(name: str) -> int:
+    """One class name's verdict: its last telling word decides ("entry-meta" is a meta line,
+    "article__share" a share bar, "b-article__body" the text)."""
+    for word in reversed(words_of(name)):
+        if word in _TEXT_WORDS:
+            return TEXT
+        if word in _CONTAINER_WORDS:
+            return CONTAINER
+        if word in _LINE_WORDS:
+            return LINE
+    return NEUTRAL
+
+
+@lru_cache(maxsize=8192)
+def _names_verdict(classes: str, ident: str) -> int:
+    """An element's verdict: the text if any of its names says so ("post hentry
+    category-news"), else the worst of them."""
+    verdicts = {_name_verdict(name) for name in (*classes.split(), ident) if name}
+    return TEXT if TEXT in verdicts else min(verdicts, default=NEUTRAL)
+
+
+def class_verdict(el: Any) -> int:
+    """What ``el``'s class and id names (or ``itemprop=articleBody``) say it is."""
+    if el.get("itemprop") == "articleBody":
+        return TEXT
+    return _names_verdict(el.get("class") or "", el.get("id") or "")
+
+
+# What tags say: furniture whatever its text, inline markup, blocks, no text at all.
+JUNK_TAGS: Final = wordset(
+    """nav aside footer header form button select textarea input label script style noscript
+    iframe svg canvas template object embed video audio dialog menu map ins
+    amp-ad amp-embed amp-sidebar amp-analytics amp-social-share amp-iframe amp-consent
+    amp-user-notification amp-sticky-ad amp-auto-ads"""
+)
+BLOCK_JUNK_TAGS: Final = frozenset({"nav", "aside", "footer", "form", "menu"})
+HEADINGS: Final = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+INLINE: Final = wordset(
+    "a b strong i em u s span font small big sup sub abbr mark q cite time code kbd var"
+)
+SECTIONS: Final = frozenset(
+    {"div", "section", "ul", "ol", "table", "dl", "tr", "td", "center", "article"}
+)
+NO_TEXT: Final = wordset(
+    """script style noscript template title head html body textarea select option button
+    svg math iframe object nav"""
+)
