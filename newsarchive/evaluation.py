@@ -29,8 +29,8 @@ are ignored.
 Pages annotated elsewhere (``fixtures/realpages/``: real pages with their source's gold)
 carry the whole article text instead of segments, ``"body": "…"``, and may leave out what
 their source does not annotate: without ``is_article`` the page counts as an article and
-detection is not scored on it; without ``title`` or ``published`` that field is not scored (an explicit
-``null`` says the page has no date, and then None is the right answer).
+detection is not scored on it; without ``title`` or ``published`` that field is not scored
+(an explicit ``"published": null`` says the page has no date: None is then the right answer).
 
 The adapter
 ===========
