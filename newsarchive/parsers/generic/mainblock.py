@@ -71,16 +71,33 @@ _PRECEDING_HEADLINES: Final = etree.XPath("preceding::*[self::h1 or self::h2]")
 
 def _under_other_headline(page: Page, el: Any) -> bool:
     """Whether the nearest headline before ``el`` is another story's, not the page's own: a
-    next article appended below, a teaser with its heading."""
+    next article appended below, a teaser with its heading. A subheading of the text (not a
+    link, not dressed as the headline, in the headline's ``<article>``) is the page's own."""
     title = page.title_el
     if title is None or title.tag not in ("h1", "h2") or title is el or contains(el, title):
         return False
+    story = _story(title)
     for heading in reversed(_PRECEDING_HEADLINES(el)):
         if heading is title:
             return False
-        if not any(map(page.junk_block, heading.iterancestors())):
+        if not any(map(page.junk_block, heading.iterancestors())) and (
+            _linked(page, heading)
+            or item_signature(heading) == item_signature(title)
+            or _story(heading) is not story
+        ):
             return True
     return False
+
+
+def _story(el: Any) -> Any | None:
+    """The nearest ``<article>`` around ``el``: one story's element on pages that mark them."""
+    return next(el.iterancestors("article"), None)
+
+
+def _linked(page: Page, heading: Any) -> bool:
+    """A heading that is a link, as a teaser's is (a subheading of the text is not)."""
+    link = next(heading.iter("a"), None)
+    return link is not None and len(page.text(link)) >= 0.6 * len(page.text(heading))
 
 
 def item_signature(el: Any) -> tuple[str, str]:
@@ -106,10 +123,19 @@ def _grow(page: Page, best: Any) -> Any:
     signature = item_signature(best)
     if signature[1]:
         for unit in page.units:
-            if unit.element is best or unit.score <= 0 or item_signature(unit.element) != signature:
+            if unit.score <= 0 or best is unit.element or best in unit.chain[:2]:
+                continue
+            # The repeated block holds the unit's text itself or as its paragraphs' parent or
+            # grandparent: the text blocks of a page builder hold <p>s.
+            if all(item_signature(n) != signature for n in (unit.element, *unit.chain[:2])):
                 continue
             level = next((i for i in range(1, len(chain)) if chain[i] in unit.chain), None)
-            if level and level > chosen and not any(map(page.junk_block, chain[1 : level + 1])):
+            if (
+                level
+                and level > chosen
+                and not any(map(page.junk_block, chain[1 : level + 1]))
+                and not _under_other_headline(page, unit.element)  # the next story's text
+            ):
                 chosen = level
     base = chain[chosen]
     base_good, base_size = page.good_inside(base), page.size(base)
