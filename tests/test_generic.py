@@ -113,7 +113,8 @@ def test_list_items_and_figure_captions_follow_the_text_rule() -> None:
 @pytest.mark.parametrize(
     ("name", "signals"),
     [
-        ("nonart-home-dle", ("headline+text", "date")),  # a listing: teasers, dates
+        # a listing: teasers (alike, so one block), dates
+        ("nonart-home-dle", ("headline+paragraphs", "date")),
         ("nonart-section-wp", ("headline+text", "date")),  # a listing
         ("nonart-about-wp", ("og:type=article", "headline+paragraphs")),  # no date
         ("nonart-404", ("headline+text", "date:url")),  # a sentence and the URL's date
