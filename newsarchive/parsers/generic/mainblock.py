@@ -45,7 +45,10 @@ def main_block(page: Page) -> Any | None:
             score *= 0.5
         if score > best_score:
             best, best_score = el, score
-    return None if best is None else _grow(page, best)
+    if best is None:
+        # A bare page: its paragraphs stand in the body itself.
+        return next((el for el, _ in ranked if el.tag == "body"), None)
+    return _grow(page, best)
 
 
 def _junk_ancestry(page: Page, el: Any, total: int) -> bool:
