@@ -45,10 +45,12 @@ def main_block(page: Page) -> Any | None:
             score *= 0.5
         if score > best_score:
             best, best_score = el, score
-    if best is None:
-        # A bare page: its paragraphs stand in the body itself.
-        return next((el for el, _ in ranked if el.tag == "body"), None)
-    return _grow(page, best)
+    body = next(((el, raw) for el, raw in ranked if el.tag == "body"), None)
+    # A bare page: its paragraphs stand in the body itself, and the best block inside holds
+    # only some of them (a quotation, a table).
+    if body is not None and (best is None or body[1] > 2 * best_score):
+        return body[0]
+    return None if best is None else _grow(page, best)
 
 
 def _junk_ancestry(page: Page, el: Any, total: int) -> bool:
@@ -105,9 +107,12 @@ def _linked(page: Page, heading: Any) -> bool:
 
 def item_signature(el: Any) -> tuple[str, str]:
     """Tag and first class name without digits: items of one list look alike even when
-    each carries its own id ("post-48201 post type-post category-sport")."""
-    names = (el.get("class") or "").split()
-    return el.tag, next((n for n in names if not any(c.isdigit() for c in n)), "")
+    each carries its own id ("post-48201 post type-post category-sport"); where every name
+    has digits, all of them."""
+    classes = el.get("class") or ""
+    names = classes.split()
+    # Generated names ("css-53u6y8") are the same on every block a component renders.
+    return el.tag, next((n for n in names if not any(c.isdigit() for c in n)), classes.strip())
 
 
 def _grow(page: Page, best: Any) -> Any:
