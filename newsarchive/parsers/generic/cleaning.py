@@ -171,10 +171,27 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
     if (
         n < 200
         and tag not in ("blockquote", "ul", "ol", "figure", "figcaption", "li")
-        and (_is_meta_line(text) or (n < 100 and looks_dated(text) and not _sentence(text)))
+        and (
+            _is_meta_line(text)
+            or (n < 100 and looks_dated(text) and not _sentence(text) and not _in_run(el))
+        )
     ):
         return LINE
     return NEUTRAL
+
+
+def _in_run(el: Any) -> bool:
+    """A paragraph between two more of its kind: one entry of a dated list in the text
+    ("Jan. 15-18: Boat Show, 500"), not the date line above or below it."""
+    before, after = el.getprevious(), el.getnext()
+    return (
+        el.tag == "p"
+        and before is not None
+        and after is not None
+        and before.tag == after.tag == "p"
+        and not before.get("class")
+        and not after.get("class")
+    )
 
 
 def _sentence(text: str) -> bool:
