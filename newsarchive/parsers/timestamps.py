@@ -1,9 +1,17 @@
-"""Publication timestamps as Russian-language news sites print them.
+"""Publication timestamps as the region's news sites print them.
 
 ``parse_timestamp`` turns visible text (``Сегодня, 17:13``, ``5 минут назад``,
 ``11 декабря 2025 г., 17:13``, ``2025-12-11T17:13:00+05:00`` ...) into an aware
 :class:`Timestamp`; ``published_from_html`` finds a page's publication time, structured
 sources first.
+
+Besides Russian it reads the words of the region's other editions: Uzbek in Latin
+(``bugun, 17:13``, ``5 daqiqa oldin``, ``11-dekabr 2025-yil``) and Cyrillic script
+(``кеча, 09:30``, ``11 декабр 2025``), Kazakh (``бүгін, 17:13``, ``2 сағат бұрын``,
+``11 желтоқсан 2025``) and English (``yesterday 09:30``, ``March 11, 2020``, ``9:05 PM``).
+No word means different dates in two of them, so all are tried together; ``lang`` only
+settles what one word may mean (``may`` is a month to an English or Uzbek page, and
+"2 may" prose elsewhere) and picks dateparser's locale.
 
 Relative forms are read against ``now`` (when the page was fetched) on the site's local
 calendar, which is what the site's server used to render them. A compiled-regex fast path
@@ -14,11 +22,17 @@ Rules that hold for every result:
 
 * It is never more than ``SKEW_TOLERANCE`` after ``now``: a publication cannot come from
   the future. Text that names the day (``Сегодня, 23:50`` read at 18:00, ``12.12.2030``)
-  gives None; text that leaves the day open (``23:50``, ``11 декабря``) is read as the
-  most recent such moment.
+  gives None; text that leaves the day open (``23:50``, ``9:05 PM``, ``11 декабря``,
+  ``March 11``) is read as the most recent such moment.
 * Its year is at least 1990: nothing was published on the web earlier, and it keeps
   pre-standard-time offsets (LMT, ``+04:37:11`` in Tashkent) out of the results.
-* Two-digit years are 20yy; numeric dates are always day first.
+* A two-digit year is the latest 20yy or 19yy not in the future (``95`` is 1995, ``25``
+  2025). After a month name it is a year only with a time after it (``2 Декабрь 95
+  11:15``); ``2 Декабрь 95`` alone may be a yearless date and a counter, and gives None.
+* Numeric dates are always day first; month-first only with an English month name.
+* ``N <unit> ago`` keeps the precision of its finest unit. Months and years count on the
+  site's calendar (``1 год, 2 дня назад``); alone they are coarser than a day, and a
+  month back from a day the earlier month lacks (31 March) is not guessed: both None.
 * ``value`` has a fixed-offset ``datetime.timezone``, the offset in force in the site's
   zone (or the zone the text names: ``МСК``, ``UTC``, ISO offsets) at that instant.
 
@@ -30,6 +44,15 @@ Rules that hold for every result:
 '2018-03-17T01:05:00+03:00'
 >>> print(parse_timestamp("Последние новости", now=now))
 None
+>>> parse_timestamp("Kecha, 09:30", now=now).isoformat()
+'2025-12-11T09:30:00+05:00'
+>>> ts = parse_timestamp("2 сағат бұрын", now=now, lang="kk")
+>>> ts.isoformat(), ts.precision
+('2025-12-12T16:00:00+05:00', 'hour')
+>>> parse_timestamp("9:05 PM", now=now, tz="UTC").isoformat()  # 21:05 today is to come
+'2025-12-11T21:05:00+00:00'
+>>> parse_timestamp("2 Декабрь 95 11:15", now=now).isoformat()
+'1995-12-02T11:15:00+05:00'
 """
 
 from __future__ import annotations
@@ -111,7 +134,7 @@ class _Ctx(NamedTuple):
     # now + SKEW_TOLERANCE, in local_fixed: most results share that tzinfo object, and
     # datetimes with the same tzinfo compare without computing offsets.
     limit: datetime
-    days: dict[str, tuple[int, int, int]]  # "сегодня", "вчера"... as dates on the site
+    days: dict[int, tuple[int, int, int]]  # today, yesterday...: (days after today) -> date
 
 
 # --- time zones -------------------------------------------------------------------------
@@ -138,8 +161,11 @@ def _resolve_zone(tz: str | tzinfo) -> tzinfo:
     return tz
 
 
-@lru_cache(maxsize=64)  # a crawl parses many strings with the same now and zone
-def _context(now: datetime, tz: str | tzinfo) -> _Ctx:
+# A crawl parses many strings with the same now and zone. ``fold`` is part of the key: two
+# datetimes in one zone compare equal by wall time, so 01:30 before and after the clocks go
+# back would otherwise share one context.
+@lru_cache(maxsize=64)
+def _context(now: datetime, tz: str | tzinfo, fold: int) -> _Ctx:
     if now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     utc_now = now.astimezone(UTC)
@@ -150,9 +176,9 @@ def _context(now: datetime, tz: str | tzinfo) -> _Ctx:
     return _Ctx(utc_now, zone, local_now, local_fixed, limit, _relative_days(local_now))
 
 
-def _relative_days(local_now: datetime) -> dict[str, tuple[int, int, int]]:
-    days = {word: local_now.date() + delta for word, delta in _RELATIVE_DAYS.items()}
-    return {word: (day.year, day.month, day.day) for word, day in days.items()}
+def _relative_days(local_now: datetime) -> dict[int, tuple[int, int, int]]:
+    days = {offset: local_now.date() + offset * _ONE_DAY for offset in range(-2, 2)}
+    return {offset: (day.year, day.month, day.day) for offset, day in days.items()}
 
 
 def _wall_now(ctx: _Ctx, zone: tzinfo) -> datetime:
@@ -222,104 +248,276 @@ def _at_naive(found: datetime, zone: tzinfo, limit: datetime) -> datetime:
 
 # --- the fast path --------------------------------------------------------------------
 
-_MONTHS: Final[dict[str, int]] = {
-    name: number
-    for number, names in enumerate(
-        (
-            "январь января янв jan january",
-            "февраль февраля фев февр feb february",
-            "март марта мар mar march",
-            "апрель апреля апр apr april",
-            "май мая may",
-            "июнь июня июн jun june",
-            "июль июля июл jul july",
-            "август августа авг aug august",
-            "сентябрь сентября сен сент sep sept september",
-            "октябрь октября окт oct october",
-            "ноябрь ноября ноя нояб nov november",
-            "декабрь декабря дек dec december",
-        ),
-        start=1,
-    )
-    for name in names.split()
-}
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUMBER_WORDS: Final[dict[str, int]] = {
+
+class _Vocabulary(NamedTuple):
+    """The words one language prints timestamps with (lower case)."""
+
+    months: tuple[str, ...]  # twelve entries: a month's names and abbreviations
+    days: dict[str, int]  # "today", "yesterday"...: days after today
+    phrases: dict[str, tuple[timedelta, Precision]]  # set phrases: delta before now
+    units: dict[str, str]  # unit word of "N <unit> ago": s, mi, h, d, w, mo, y
+    ago: tuple[str, ...]  # the word after the units
+    joiners: tuple[str, ...]  # "and" between units
+    numbers: dict[str, int]
+    years: tuple[str, ...]  # the word after a year: "2025 года", "2025-yil"
+    at: tuple[str, ...]  # the word before a time: "в 17:13", "soat 17:13"
+
+
+def _units(**words: str) -> dict[str, str]:
+    return {word: unit for unit, names in words.items() for word in names.split()}
+
+
+# Month names, one entry a month; Uzbek spells September and October both ways.
+_EN_MONTH_NAMES = (
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
+    "aug august", "sep sept september", "oct october", "nov november", "dec december",
+)  # fmt: skip
+_UZ_LATN_MONTHS = (
+    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avgust", "sentabr sentyabr",
+    "oktabr oktyabr", "noyabr", "dekabr",
+)  # fmt: skip
+_UZ_CYRL_MONTHS = (
+    "январ", "феврал", "март", "апрел", "май", "июн", "июл", "август", "сентябр", "октябр",
+    "ноябр", "декабр",
+)  # fmt: skip
+_KK_MONTHS = (
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
+    "қазан", "қараша", "желтоқсан",
+)  # fmt: skip
+_RU_NUMBERS = {
     "один": 1, "одну": 1, "одна": 1, "два": 2, "две": 2, "пару": 2, "пара": 2, "три": 3,
     "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
 }  # fmt: skip
-_ONE_DAY: Final = timedelta(days=1)
-_RELATIVE_DAYS: Final = {
-    "позавчера": -2 * _ONE_DAY,
-    "вчера": -_ONE_DAY,
-    "сегодня": 0 * _ONE_DAY,
-    "завтра": _ONE_DAY,
-}
 # (delta before now, precision) of set phrases. Approximate ones ("a few minutes") get
 # "hour" precision: their error is several minutes, so "minute" would overstate them.
-_PHRASES: Final[dict[str, tuple[timedelta, Precision]]] = {
-    "только что": (timedelta(0), "minute"),
-    "несколько секунд назад": (timedelta(0), "minute"),
-    "менее минуты назад": (timedelta(0), "minute"),
-    "меньше минуты назад": (timedelta(0), "minute"),
-    "несколько минут назад": (timedelta(minutes=5), "hour"),
-    "полчаса назад": (timedelta(minutes=30), "hour"),
+_JUST_NOW: Final[tuple[timedelta, Precision]] = (timedelta(0), "minute")
+_RU: Final = _Vocabulary(
+    months=(
+        # Russian pages print English abbreviations too ("11 Dec 2025", RSS dates).
+        "январь января янв jan january",
+        "февраль февраля фев февр feb february",
+        "март марта мар mar march",
+        "апрель апреля апр apr april",
+        "май мая may",
+        "июнь июня июн jun june",
+        "июль июля июл jul july",
+        "август августа авг aug august",
+        "сентябрь сентября сен сент sep sept september",
+        "октябрь октября окт oct october",
+        "ноябрь ноября ноя нояб nov november",
+        "декабрь декабря дек dec december",
+    ),
+    days={"позавчера": -2, "вчера": -1, "сегодня": 0, "завтра": 1},
+    phrases={
+        "только что": _JUST_NOW,
+        "несколько секунд назад": _JUST_NOW,
+        "менее минуты назад": _JUST_NOW,
+        "меньше минуты назад": _JUST_NOW,
+        "несколько минут назад": (timedelta(minutes=5), "hour"),
+        "полчаса назад": (timedelta(minutes=30), "hour"),
+    },
+    units=_units(
+        s="секунд секунду секунды сек",
+        mi="минут минуту минуты мин",
+        h="час часа часов ч",
+        d="день дня дней д",
+        w="неделя неделю недели недель нед",
+        mo="месяц месяца месяцев мес",
+        y="год года лет",
+    ),
+    ago=("назад",),
+    joiners=("и",),
+    numbers=_RU_NUMBERS,
+    years=("года", "год", "г"),
+    at=("в",),
+)
+_EN: Final = _Vocabulary(
+    months=_EN_MONTH_NAMES,
+    days={"yesterday": -1, "today": 0, "tomorrow": 1},
+    phrases={"just now": _JUST_NOW, "a few minutes ago": (timedelta(minutes=5), "hour")},
+    units=_units(
+        s="second seconds sec secs",
+        mi="minute minutes min mins",
+        h="hour hours hr hrs",
+        d="day days",
+        w="week weeks",
+        mo="month months",
+        y="year years",
+    ),
+    ago=("ago",),
+    joiners=("and",),
+    numbers={"a": 1, "an": 1, "one": 1, "two": 2, "three": 3},
+    years=(),
+    at=("at",),
+)
+_UZ_LATN: Final = _Vocabulary(
+    months=_UZ_LATN_MONTHS,
+    days={"kecha": -1, "bugun": 0, "ertaga": 1},
+    phrases={"hozirgina": _JUST_NOW},
+    units=_units(s="soniya", mi="daqiqa", h="soat", d="kun", w="hafta", mo="oy", y="yil"),
+    ago=("oldin", "avval"),
+    joiners=("va",),
+    numbers={},
+    years=("yil",),
+    at=("soat",),
+)
+_UZ_CYRL: Final = _Vocabulary(
+    months=_UZ_CYRL_MONTHS,
+    days={"кеча": -1, "бугун": 0, "эртага": 1},
+    phrases={"ҳозиргина": _JUST_NOW},
+    units=_units(s="сония", mi="дақиқа", h="соат", d="кун", w="ҳафта", mo="ой", y="йил"),
+    ago=("олдин", "аввал"),
+    joiners=("ва",),
+    numbers={},
+    years=("йил",),
+    at=("соат",),
+)
+_KK: Final = _Vocabulary(
+    months=_KK_MONTHS,
+    days={"кеше": -1, "бүгін": 0, "ертең": 1},
+    phrases={"жаңа ғана": _JUST_NOW},
+    units=_units(s="секунд", mi="минут", h="сағат", d="күн", w="апта", mo="ай", y="жыл"),
+    ago=("бұрын",),
+    joiners=("және",),
+    numbers={},
+    years=("жылғы", "жылы", "жыл", "ж"),
+    at=("сағат",),
+)
+# Russian first: a word two languages share is read as Russian reads it (none differs today).
+_VOCABULARIES: Final = {"ru": _RU, "en": _EN, "uz-Latn": _UZ_LATN, "uz-Cyrl": _UZ_CYRL, "kk": _KK}
+_ALL: Final = tuple(_VOCABULARIES.values())
+
+
+def _merged(field: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for vocabulary in reversed(_ALL):
+        merged.update(getattr(vocabulary, field))
+    return merged
+
+
+def _words(field: str) -> list[str]:
+    return list(dict.fromkeys(word for v in _ALL for word in getattr(v, field)))
+
+
+def _alternation(words: list[str] | dict[str, Any]) -> str:
+    """A regex for any of ``words``, longer ones tried first, factored by common prefixes.
+
+    The anchor pattern is tried at every position of every text: a flat list of a hundred
+    words costs a hundred tests there, a prefix tree one or two.
+
+    >>> _alternation(["час", "часа", "ч", "min"])
+    '(?:min|ч(?:ас(?:а|)|))'
+    """
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _subtree(tree)
+
+
+def _subtree(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _subtree(child) for char, child in sorted(node.items()) if char]
+    if "" in node:  # "(?:x|)" rather than "(?:x)?": a plain branch, not a costly repeat
+        branches.append("")
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_MONTHS: Final[dict[str, int]] = {
+    name: number
+    for vocabulary in reversed(_ALL)
+    for number, names in enumerate(vocabulary.months, start=1)
+    for name in names.split()
 }
-# Unit of "N <unit> назад", told apart by its first letters.
-_AGO_UNITS: Final[dict[str, tuple[timedelta, Precision] | None]] = {
-    "с": (timedelta(seconds=1), "second"),
-    "ми": (timedelta(minutes=1), "minute"),
-    "ч": (timedelta(hours=1), "hour"),
-    "д": (timedelta(days=1), "day"),
-    "н": (timedelta(weeks=1), "day"),
-    "ме": None,  # months and years ago are coarser than any precision we report
-    "г": None,
-    "л": None,
+# English month names: "may" is also a verb, so a yearless "2 may" is read only on an
+# English or Uzbek page (``lang``); elsewhere it is more likely prose than a date.
+_EN_MONTHS: Final = frozenset(name for names in _EN.months for name in names.split())
+_PROSE_MONTHS: Final = frozenset({"may"})
+_PROSE_MONTH_LANGS: Final = frozenset({"en", "uz", "uz-Latn"})
+_MONTH_ALT = _alternation(_MONTHS)
+_NUMBER_WORDS: Final[dict[str, int]] = _merged("numbers")
+_ONE_DAY: Final = timedelta(days=1)
+_RELATIVE_DAYS: Final[dict[str, int]] = _merged("days")
+_PHRASES: Final[dict[str, tuple[timedelta, Precision]]] = _merged("phrases")
+# Units of "N <unit> ago": exact ones, and those counted on the site's calendar.
+_UNIT_WORDS: Final[dict[str, str]] = _merged("units")
+_EXACT_UNITS: Final[dict[str, tuple[timedelta, Precision]]] = {
+    "s": (timedelta(seconds=1), "second"),
+    "mi": (timedelta(minutes=1), "minute"),
+    "h": (timedelta(hours=1), "hour"),
+    "d": (timedelta(days=1), "day"),
+    "w": (timedelta(weeks=1), "day"),
 }
 _PRECISION_RANK: Final[dict[Precision, int]] = {"second": 0, "minute": 1, "hour": 2, "day": 3}
 
-_NUM = r"\d{1,4}|" + "|".join(_NUMBER_WORDS)
-_UNIT = (
-    r"секунд[уы]?|сек|минут[уы]?|мин|час(?:а|ов)?|ч|дн(?:я|ей)|день|д|недел[юиь]|нед"
-    r"|месяц(?:а|ев)?|мес|год(?:а)?|лет"
-)
-_AGO_ITEM = rf"(?:(?:{_NUM}) ?)?(?:{_UNIT})(?![а-я])\.?"
-_AGO_PART = re.compile(rf"(?:(?P<n>{_NUM}) ?)?(?P<u>{_UNIT})(?![а-я])")
+# Letters of the region's Cyrillic alphabets (Russian, Uzbek, Kazakh), for word boundaries.
+_CYR = "а-яёўқғҳәңөұүһі"
+_LETTER = f"[{_CYR}a-z]"
+_NUM = r"\d{1,4}|" + _alternation(_NUMBER_WORDS)
+_UNIT = _alternation(_UNIT_WORDS)
+_JOINER = _alternation(_words("joiners"))
+_AGO_ITEM = rf"(?:(?:{_NUM}) ?|)(?:{_UNIT})(?!{_LETTER})\.?"
+_AGO_PART = re.compile(rf"(?:(?P<n>{_NUM}) ?)?(?P<u>{_UNIT})(?!{_LETTER})")
+_YEAR_WORD = rf"[ -]?(?:{_alternation(_words('years'))})(?!{_LETTER})\.?"
+# A two-digit year after a month name is read only with a time after it ("2 Декабрь 95
+# 11:15"): alone, "11 декабря 12" may as well be a yearless date and a counter.
+_SHORT_YEAR_THEN_TIME = r"\d{2}(?=,? \d{1,2}:\d{2}(?!\d))"
 
 # Every form that can start a timestamp, in one pattern so that the leftmost one wins.
-# At the same position, earlier alternatives win: ISO before the bare Y-M-D date.
+# At the same position, the earlier alternative wins: ISO before the bare Y-M-D date. Forms
+# that start alike share their guard, which is tested once at each position of every text.
 _ANCHOR = re.compile(
     "|".join(
         (
-            r"(?<![\d.])(?P<iso>\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?P<isosec>:\d{2}(?:[.,]\d+)?)?"
-            r"(?:z|[+-]\d{2}(?::?\d{2})?)?)(?!\d)",
-            r"(?<![a-z])(?P<rfc>(?:(?:mon|tue|wed|thu|fri|sat|sun),? )?\d{1,2} [a-z]{3} \d{4} "
+            r"(?<![\d.])(?=\d{1,4}[./-])(?:"
+            r"(?P<iso>\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?P<isosec>:\d{2}(?:[.,]\d+)?)?"
+            r"(?:z|[+-]\d{2}(?::?\d{2})?)?)(?!\d)"
+            r"|(?P<ymd>(?P<ya>\d{4})(?P<ys>[./-])(?P<ma>\d{1,2})(?P=ys)(?P<da>\d{1,2}))(?!\d)"
+            r"|(?P<dmy>(?P<db>\d{1,2})(?P<bs>[./-])(?P<mb>\d{1,2})(?P=bs)(?P<yb>\d{4}|\d{2}))"
+            r"(?!\d))",
+            r"(?<![a-z])(?P<rfc>(?:(?:mon|tue|wed|thu|fri|sat|sun),? |)\d{1,2} [a-z]{3} \d{4} "
             r"\d{2}:\d{2}(?P<rfcsec>:\d{2})?(?P<rfczone> (?:[+-]\d{4}|ut|utc|gmt|z|[ecmp][sd]t))?)"
             r"(?![\da-z])",
-            rf"(?<![а-я])(?P<phrase>{'|'.join(_PHRASES)})(?![а-я])",
+            rf"(?<![\d{_CYR}a-z])(?:"
+            rf"(?P<phrase>{_alternation(_PHRASES)})(?!{_LETTER})"
             # The first "<number> <unit>" is captured for the common case of just one.
-            rf"(?<![\dа-яa-z])(?P<ago>(?:(?P<an>{_NUM}) ?)?(?P<au>{_UNIT})(?![а-я])\.?"
-            rf"(?P<more>(?:,? (?:и )?{_AGO_ITEM})*)) ?назад(?![а-я])",
-            r"(?<![\d.])(?P<ymd>(?P<ya>\d{4})(?P<ys>[./-])(?P<ma>\d{1,2})(?P=ys)(?P<da>\d{1,2}))"
-            r"(?!\d)",
-            r"(?<![\d.])(?P<dmy>(?P<db>\d{1,2})(?P<bs>[./-])(?P<mb>\d{1,2})(?P=bs)"
-            r"(?P<yb>\d{4}|\d{2}))(?!\d)",
-            rf"(?<!\d)(?P<mdate>(?P<dc>\d{{1,2}})(?:-?(?:го|е))? ?(?P<mon>{_MONTH_ALT})"
-            r"(?![а-яa-z])\.?(?:,? (?P<yc>\d{4})(?!\d)(?: ?(?:года|год|г)(?![а-я])\.?)?)?)",
-            r"(?<![а-я])(?P<rel>позавчера|вчера|сегодня|завтра)(?![а-я])",
+            # A unit without a number is one, unless a longer number stands before it.
+            rf"|(?P<ago>(?:(?P<an>{_NUM}) ?|(?<!\d ))(?P<au>{_UNIT})(?!{_LETTER})\.?"
+            rf"(?P<more>(?:,? (?:(?:{_JOINER}) |){_AGO_ITEM})*)) ?"
+            rf"(?:{_alternation(_words('ago'))})(?!{_LETTER})"
+            # "March 11, 2020", "Dec 30, 2025 9:05 PM"
+            rf"|(?P<mdy>(?P<mone>{_alternation(_EN_MONTHS)})\.? (?P<dd>\d{{1,2}})"
+            r"(?:st|nd|rd|th)?(?![\d:])(?:,? (?P<yd>\d{4})(?!\d))?)"
+            rf"|(?P<rel>{_alternation(_RELATIVE_DAYS)})(?!{_LETTER}))",
+            # "11 декабря 2025 г.", "11-dekabr 2025-yil", "2025 жылғы 11 желтоқсан"
+            rf"(?<!\d)(?P<mdate>(?:(?P<yp>\d{{4}}){_YEAR_WORD},? |)(?P<dc>\d{{1,2}})"
+            rf"(?:-?(?:го|е) ?|-| ?)(?P<mon>{_MONTH_ALT})(?!{_LETTER})\.?"
+            rf"(?:(?:,? |-)(?:(?P<yc>\d{{4}})(?!\d)(?:{_YEAR_WORD}|)"
+            rf"|(?P<ys2>{_SHORT_YEAR_THEN_TIME}))|))",
         )
     )
 )
-_TIME = r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?!:?\d)"
+# "9:05 PM", "9:05 p.m." as well as 24-hour clocks. Optional parts are written "(?:x|)":
+# re runs "(?:x)?" through its general repeat machinery, slower on this hot path.
+_TIME = (
+    r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})|)(?!:?\d)"
+    r"(?: ?(?P<ap>[ap])\.? ?m(?![a-z])\.?|)"
+)
 _SEPARATORS = r"[ ,;/|•·—–-]*"
 # A time right after a date ("11.12.2025, 17:13", "... 2025 года в 17:13") ...
-_TIME_AFTER = re.compile(rf"{_SEPARATORS}(?:(?:года|год|г)\.?{_SEPARATORS})?(?:в ?)?{_TIME}")
+_TIME_AFTER = re.compile(
+    rf"{_SEPARATORS}(?:(?:{_alternation(_words('years'))})\.?{_SEPARATORS}|)"
+    rf"(?:(?:{_alternation(_words('at'))}) ?|){_TIME}"
+)
 # ... or right before it ("17:13 / 11.12.2025"); searched up to the date's start.
 _TIME_BEFORE = re.compile(rf"{_TIME}{_SEPARATORS}$")
 # A time alone, perhaps labelled; what may follow it is checked with _TAIL.
 _TIME_ALONE = re.compile(
     rf"(?:(?:опубликовано|обновлено|добавлено|дата публикации|дата|время)[: ]*)?(?:в ?)?{_TIME}"
 )
+# A two-digit number right after a yearless "D month": a year or a counter, we cannot tell.
+_SHORT_NUMBER = re.compile(r",? \d{2}(?![\d:])")
 _TAIL = re.compile(r"[ .,;:!)]*(?:[•|·].*)?")
 _ZONE = re.compile(
     r" ?\(?(?:(?P<msk>мск|msk|по москве|по московскому времени|московского времени)"
@@ -368,12 +566,18 @@ def _finish(value: datetime, precision: Precision, raw: str, ctx: _Ctx) -> Times
 def _clock(m: re.Match[str] | None) -> tuple[_Clock, Precision]:
     if m is None:
         return _MIDNIGHT, "day"
-    hours, minutes, seconds = m.group("h", "mi", "s")
+    # The time's groups are the only ones in the patterns that read times.
+    hours, minutes, seconds, half = m.groups()
+    hour = int(hours)
+    if half:  # 12:30 AM is 00:30, 12:15 PM is 12:15; "17:13 PM" is no time
+        if not 1 <= hour <= 12:
+            raise ValueError("not a 12-hour clock")
+        hour = hour % 12 + (12 if half == "p" else 0)
     # Out-of-range values (25:61) raise ValueError when the datetime is built.
-    return (int(hours), int(minutes), int(seconds or 0)), "second" if seconds else "minute"
+    return (hour, int(minutes), int(seconds or 0)), "second" if seconds else "minute"
 
 
-def _fast(clean: str, raw: str, ctx: _Ctx) -> Timestamp | _Miss:
+def _fast(clean: str, raw: str, ctx: _Ctx, lang: str | None) -> Timestamp | _Miss:
     try:
         m = _ANCHOR.search(clean)
         if m is None:
@@ -388,7 +592,7 @@ def _fast(clean: str, raw: str, ctx: _Ctx) -> Timestamp | _Miss:
             return _finish(_before_now(ctx, delta), precision, raw, ctx)
         if kind == "ago":
             return _from_ago(m, clean, raw, ctx)
-        return _from_date(m, clean, raw, ctx)
+        return _from_date(m, clean, raw, ctx, lang)
     except (ValueError, OverflowError):
         # Out-of-range fields (32.13.2025, 25:61) and arithmetic beyond datetime's range.
         return _Miss.REJECTED
@@ -418,15 +622,22 @@ def _from_ago(m: re.Match[str], clean: str, raw: str, ctx: _Ctx) -> Timestamp | 
     else:
         parts = [m.group("an", "au")]
     delta = timedelta(0)
-    precision: Precision = "day"
+    months = 0
+    precision: Precision | None = None
     for n, word in parts:
-        unit = _AGO_UNITS[word[:2] if word[0] == "м" else word[0]]
-        if unit is None:
-            return _Miss.REJECTED
         count = 1 if n is None else int(n) if n.isdigit() else _NUMBER_WORDS[n]
-        delta += count * unit[0]
-        if _PRECISION_RANK[unit[1]] < _PRECISION_RANK[precision]:
-            precision = unit[1]
+        unit = _UNIT_WORDS[word]
+        if unit in ("mo", "y"):
+            months += count * (12 if unit == "y" else 1)
+            continue
+        step, unit_precision = _EXACT_UNITS[unit]
+        delta += count * step
+        if precision is None or _PRECISION_RANK[unit_precision] < _PRECISION_RANK[precision]:
+            precision = unit_precision
+    if precision is None:  # months and years ago alone are coarser than a day
+        return _Miss.REJECTED
+    if months:
+        return _from_calendar_ago(months, delta, precision, m, clean, raw, ctx)
     if precision != "day":
         return _finish(_before_now(ctx, delta), precision, raw, ctx)
     # Whole days count on the local calendar: "3 дня назад" is a date, perhaps with a time.
@@ -436,7 +647,37 @@ def _from_ago(m: re.Match[str], clean: str, raw: str, ctx: _Ctx) -> Timestamp | 
     return _finish(value, precision, raw, ctx)
 
 
-def _from_date(m: re.Match[str], clean: str, raw: str, ctx: _Ctx) -> Timestamp | _Miss:
+def _from_calendar_ago(
+    months: int,
+    delta: timedelta,
+    precision: Precision,
+    m: re.Match[str],
+    clean: str,
+    raw: str,
+    ctx: _Ctx,
+) -> Timestamp | _Miss:
+    """``months`` back on the site's calendar, then ``delta`` back (``1 год, 2 дня назад``).
+
+    A day the earlier month lacks (one month before 31 March) raises ValueError: whether
+    the site meant 28 February or 3 March we cannot tell.
+    """
+    local = ctx.local_now
+    year, month0 = divmod(local.year * 12 + local.month - 1 - months, 12)
+    start = date(year, month0 + 1, local.day)
+    if precision == "day":
+        day = start - delta
+        clock, precision = _clock(_TIME_AFTER.match(clean, m.end()))
+        value = _at(ctx.zone, ctx.limit, day.year, day.month, day.day, clock)
+        return _finish(value, precision, raw, ctx)
+    clock = (local.hour, local.minute, local.second)
+    then = _at(ctx.zone, ctx.limit, start.year, start.month, start.day, clock)
+    value = _express(then.replace(microsecond=local.microsecond) - delta, ctx.zone)
+    return _finish(value, precision, raw, ctx)
+
+
+def _from_date(
+    m: re.Match[str], clean: str, raw: str, ctx: _Ctx, lang: str | None
+) -> Timestamp | _Miss:
     t = _TIME_AFTER.match(clean, m.end())
     zone, _ = _zone_at(clean, t.end() if t else m.end())
     if t is None:
@@ -446,19 +687,48 @@ def _from_date(m: re.Match[str], clean: str, raw: str, ctx: _Ctx) -> Timestamp |
     kind = m.lastgroup
     if kind == "rel":
         days = ctx.days if zone is ctx.zone else _relative_days(ctx.now.astimezone(zone))
-        year, month, dom = days[m["rel"]]
+        year, month, dom = days[_RELATIVE_DAYS[m["rel"]]]
     elif kind == "ymd":
         year, month, dom = int(m["ya"]), int(m["ma"]), int(m["da"])
     elif kind == "dmy":
-        year = int(m["yb"]) + (2000 if len(m["yb"]) == 2 else 0)
         month, dom = int(m["mb"]), int(m["db"])
-    elif m["yc"]:
-        year, month, dom = int(m["yc"]), _MONTHS[m["mon"]], int(m["dc"])
-    elif m["mon"].isascii():
-        return _Miss.UNKNOWN  # "2 may" is more likely English prose than a date
+        if len(m["yb"]) == 2:
+            return _short_year(int(m["yb"]), month, dom, clock, precision, zone, raw, ctx)
+        year = int(m["yb"])
     else:
-        return _yearless(_MONTHS[m["mon"]], int(m["dc"]), clock, precision, zone, raw, ctx)
+        if kind == "mdy":
+            word, day, full, short = m.group("mone", "dd", "yd", "ys2")
+        else:
+            word, day, full, early, short = m.group("mon", "dc", "yc", "yp", "ys2")
+            full = full or early
+        month, dom = _MONTHS[word], int(day)
+        if short:
+            return _short_year(int(short), month, dom, clock, precision, zone, raw, ctx)
+        if not full:
+            if word in _PROSE_MONTHS and lang not in _PROSE_MONTH_LANGS:
+                return _Miss.UNKNOWN  # "2 may" is more likely English prose than a date
+            if kind == "mdate" and _SHORT_NUMBER.match(clean, m.end()):
+                return _Miss.REJECTED  # "2 Декабрь 95": a year or a counter?
+            return _yearless(month, dom, clock, precision, zone, raw, ctx)
+        year = int(full)
     return _finish(_at(zone, ctx.limit, year, month, dom, clock), precision, raw, ctx)
+
+
+def _short_year(
+    yy: int,
+    month: int,
+    day: int,
+    clock: _Clock,
+    precision: Precision,
+    zone: tzinfo,
+    raw: str,
+    ctx: _Ctx,
+) -> Timestamp | _Miss:
+    """A two-digit year is the latest 20yy or 19yy that is not in the future."""
+    value = _at(zone, ctx.limit, 2000 + yy, month, day, clock)
+    if value > ctx.limit:
+        value = _at(zone, ctx.limit, 1900 + yy, month, day, clock)
+    return _finish(value, precision, raw, ctx)
 
 
 def _yearless(
@@ -503,6 +773,7 @@ def _from_time_alone(clean: str, raw: str, ctx: _Ctx) -> Timestamp | _Miss:
 # question of a process. The tests check this list against dateparser's own data.
 _TWO_NUMBERS = re.compile(r"\d\D+\d")
 _WORD = re.compile(r"[а-яёa-z]+")
+_ANY_WORD = re.compile(f"{_LETTER}+")
 _DATE_WORD_LIST = """
     янв январь января фев февр февраль февраля мар март марта апр апрель апреля май мая
     июн июнь июня июл июль июля авг август августа сен сент сентябрь сентября окт октябрь
@@ -518,15 +789,32 @@ _DATE_WORD_LIST = """
 _DATE_WORDS: Final = frozenset(_DATE_WORD_LIST.split())
 
 
-def _worth_asking(clean: str) -> bool:
+# For the other languages, the words of our own vocabularies (dateparser's data for them has
+# the same months, days and units; their weekday names are not worth a fallback of their own).
+_LOCALE_WORDS: Final[dict[str, frozenset[str]]] = {
+    locale: frozenset(
+        word
+        for field in ("months", "days", "phrases", "units", "ago")
+        for words in getattr(vocabulary, field)
+        for word in words.split()
+    )
+    | {"am", "pm"}
+    for locale, vocabulary in _VOCABULARIES.items()
+    if locale != "ru"
+}
+
+
+def _worth_asking(clean: str, locale: str = "ru") -> bool:
     if len(clean) > _FALLBACK_MAX_LEN:
         return False
     if _TWO_NUMBERS.search(clean):
         return True
-    return any(word in _DATE_WORDS for word in _WORD.findall(clean))
+    if locale == "ru":
+        return any(word in _DATE_WORDS for word in _WORD.findall(clean))
+    return any(word in _LOCALE_WORDS[locale] for word in _ANY_WORD.findall(clean))
 
 
-_HAS_SECONDS = re.compile(r"\d:\d\d:\d\d|секунд")
+_HAS_SECONDS = re.compile(r"\d:\d\d:\d\d|секунд|second|soniya|сония")
 
 
 def _dateparser_settings(tz_name: str, relative_base: datetime) -> dict[str, Any]:
@@ -546,11 +834,12 @@ def _dateparser_settings(tz_name: str, relative_base: datetime) -> dict[str, Any
 
 
 @lru_cache(maxsize=16)
-def _date_data_parser(tz_name: str, relative_base: datetime) -> DateDataParser:
+def _date_data_parser(tz_name: str, relative_base: datetime, locale: str = "ru") -> DateDataParser:
     # Imported here: dateparser costs ~50 ms to import, which the fast path never needs.
     from dateparser import DateDataParser
 
-    return DateDataParser(languages=["ru"], settings=_dateparser_settings(tz_name, relative_base))
+    settings = _dateparser_settings(tz_name, relative_base)
+    return DateDataParser(languages=[locale], settings=settings)
 
 
 # dateparser's answer is a function of the text, the zone and the base alone, so it is kept for
@@ -558,15 +847,17 @@ def _date_data_parser(tz_name: str, relative_base: datetime) -> DateDataParser:
 # header's resolution) share the base. Bounded, so a long crawl's memory stays flat.
 @lru_cache(maxsize=512)
 def _dateparser_read(
-    tz_name: str, relative_base: datetime, clean: str
+    tz_name: str, relative_base: datetime, clean: str, locale: str = "ru"
 ) -> tuple[datetime | None, str | None]:
-    """dateparser's date and period for ``clean``; (None, None) when it finds no date."""
+    """dateparser's date and period for ``clean`` in ``locale``; (None, None) if it finds none."""
     try:
-        data = _date_data_parser(tz_name, relative_base).get_date_data(clean)
+        # Russian, the usual case, by the parser's default locale: one cached parser either way.
+        extra = () if locale == "ru" else (locale,)
+        data = _date_data_parser(tz_name, relative_base, *extra).get_date_data(clean)
     except Exception:  # a heuristic third-party parser: any failure of it means "no date"
         data = None
     if data is None or data.date_obj is None:
-        _remember_dateless(clean)
+        _remember_dateless((locale, clean))
         return None, None
     return data.date_obj, data.period
 
@@ -576,14 +867,14 @@ def _dateparser_read(
 # and "admin" pieces reach the fallback on every article page, and each second's new base
 # would otherwise send them to dateparser again (~0.5 ms each). Insertion-ordered, the oldest
 # forgotten first, so a long crawl's memory stays flat.
-_DATELESS: dict[str, None] = {}
+_DATELESS: dict[tuple[str, str], None] = {}  # (locale, text)
 _DATELESS_MAX: Final = 4096
 
 
-def _remember_dateless(clean: str) -> None:
+def _remember_dateless(key: tuple[str, str]) -> None:
     if len(_DATELESS) >= _DATELESS_MAX:
         del _DATELESS[next(iter(_DATELESS))]
-    _DATELESS[clean] = None
+    _DATELESS[key] = None
 
 
 def _dateparser_zone_name(zone: tzinfo) -> str | None:
@@ -596,13 +887,28 @@ def _dateparser_zone_name(zone: tzinfo) -> str | None:
     return None
 
 
-def _fallback(clean: str, raw: str, ctx: _Ctx) -> Timestamp | None:
-    if not _worth_asking(clean) or clean in _DATELESS:
+_CYRILLIC = re.compile(f"[{_CYR}]")
+
+
+def _locale(lang: str | None, clean: str) -> str:
+    """dateparser's locale for ``clean`` on a page in ``lang``: Russian unless told otherwise."""
+    if lang is None:
+        return "ru"
+    if lang == "uz":  # the script is the text's own
+        return "uz-Cyrl" if _CYRILLIC.search(clean) else "uz-Latn"
+    return lang
+
+
+
+def _fallback(clean: str, raw: str, ctx: _Ctx, lang: str | None) -> Timestamp | None:
+    locale = _locale(lang, clean)
+    if not _worth_asking(clean, locale) or (locale, clean) in _DATELESS:
         return None
     tz_name = _dateparser_zone_name(ctx.zone)
     if tz_name is None:
         return None
-    found, period = _dateparser_read(tz_name, ctx.local_now.replace(tzinfo=None), clean)
+    base = ctx.local_now.replace(tzinfo=None)
+    found, period = _dateparser_read(tz_name, base, clean, locale)
     if found is None or found.utcoffset() is None:
         return None
     precision: Precision
@@ -625,23 +931,45 @@ def _fallback(clean: str, raw: str, ctx: _Ctx) -> Timestamp | None:
     return result if isinstance(result, Timestamp) else None
 
 
-def _parse_fast(text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> Timestamp | None:
+def _parse_fast(
+    text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
+) -> Timestamp | None:
     """The regex fast path alone (for tests and benchmarks)."""
-    found = _fast(_normalise(text), text, _context(now, tz))
+    found = _fast(_normalise(text), text, _context(now, tz, now.fold), _language(lang))
     return found if isinstance(found, Timestamp) else None
 
 
-def _parse_fallback(text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ) -> Timestamp | None:
+def _parse_fallback(
+    text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
+) -> Timestamp | None:
     """The dateparser fallback alone (for tests and benchmarks)."""
-    return _fallback(_normalise(text), text, _context(now, tz))
+    return _fallback(_normalise(text), text, _context(now, tz, now.fold), _language(lang))
+
+
+@lru_cache(maxsize=64)
+def _language(lang: str | None) -> str | None:
+    """Our key for a language tag ("uz-Cyrl", "kk_KZ", "EN"), None for any other language.
+
+    >>> [_language(tag) for tag in ("ru-RU", "uz", "uz_Latn", "UZ-CYRL", "kk", "de", None)]
+    ['ru', 'uz', 'uz-Latn', 'uz-Cyrl', 'kk', None, None]
+    """
+    if not lang:
+        return None
+    primary, _, script = lang.strip().lower().replace("_", "-").partition("-")
+    if primary == "uz":
+        return {"latn": "uz-Latn", "cyrl": "uz-Cyrl"}.get(script[:4], "uz")
+    return primary if primary in _VOCABULARIES else None
 
 
 def parse_timestamp(
-    text: object, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ
+    text: object, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
 ) -> Timestamp | None:
     """The first timestamp in ``text``, read as the site in zone ``tz`` meant it at ``now``.
 
-    ``now`` is the aware moment of the fetch; ``tz`` an IANA name or a tzinfo. Returns None
+    ``now`` is the aware moment of the fetch; ``tz`` an IANA name or a tzinfo; ``lang`` the
+    page's or site's language tag (``ru``, ``uz``, ``uz-Latn``, ``uz-Cyrl``, ``kk``, ``en``):
+    every language's words are read whatever it is, and it settles only the words that
+    depend on it and dateparser's locale (None or another tag: Russian). Returns None
     for text without a timestamp, an impossible one, or one later than ``now`` plus
     ``SKEW_TOLERANCE``. Never raises for any ``text``; a naive ``now`` (ValueError) or an
     unknown ``tz`` (ZoneInfoNotFoundError) are the caller's errors and do raise.
@@ -660,16 +988,17 @@ def parse_timestamp(
     """
     if not isinstance(text, str):
         return None
-    ctx = _context(now, tz)
+    ctx = _context(now, tz, now.fold)
     clean = _normalise(text)
     if not clean:
         return None
-    found = _fast(clean, text, ctx)
+    key = _language(lang) if lang else None
+    found = _fast(clean, text, ctx, key)
     if isinstance(found, Timestamp):
         return found
     if found is _Miss.REJECTED:
         return None
-    return _fallback(clean, text, ctx)
+    return _fallback(clean, text, ctx, key)
 
 
 # --- HTML -----------------------------------------------------------------------------
@@ -783,10 +1112,10 @@ def _candidates(root: Any) -> Iterator[str]:
 
 
 def published_from_html(
-    html: object, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ
+    html: object, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
 ) -> Timestamp | None:
     """The publication time of an article page, or None; never raises for any ``html``
-    (``now`` and ``tz`` as for :func:`parse_timestamp`).
+    (``now``, ``tz`` and ``lang`` as for :func:`parse_timestamp`).
 
     ``html`` may be str, bytes (the charset found as a browser would), an lxml element or
     tree, a parsel Selector or a Scrapy response. Structured sources come first
@@ -803,7 +1132,7 @@ def published_from_html(
     if root is None:
         return None
     for text in _candidates(root):
-        found = parse_timestamp(str(text), now=now, tz=tz)
+        found = parse_timestamp(str(text), now=now, tz=tz, lang=lang)
         if found is not None:
             return found
     return None
