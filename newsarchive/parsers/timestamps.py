@@ -899,7 +899,6 @@ def _locale(lang: str | None, clean: str) -> str:
     return lang
 
 
-
 def _fallback(clean: str, raw: str, ctx: _Ctx, lang: str | None) -> Timestamp | None:
     locale = _locale(lang, clean)
     if not _worth_asking(clean, locale) or (locale, clean) in _DATELESS:
