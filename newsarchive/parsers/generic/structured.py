@@ -32,14 +32,22 @@ NOT_ARTICLE_TYPES: Final = wordset(
 )
 
 _SITE_TYPES: Final = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
+# Objects whose dates are not the page's: the site, a video or a listing on it, a comment.
+_UNDATED_TYPES: Final = (
+    _SITE_TYPES | NOT_ARTICLE_TYPES | LISTING_TYPES | {"Person", "BreadcrumbList", "Comment"}
+)
 _TRAILING_COMMA: Final = re.compile(r",\s*([}\]])")
+# A CDATA section around the JSON, bare or hidden from scripts in a comment ("//<![CDATA[",
+# "/*<![CDATA[*/"): XHTML templates write them, and so do pages saved as XHTML.
+_CDATA_OPEN: Final = re.compile(r"^(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?")
+_CDATA_CLOSE: Final = re.compile(r"(?://|/\*)?\s*\]\]>\s*(?:\*/)?$")
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _load_json(block: str) -> Any:
     """A JSON-LD block, forgiving HTML comment wrappers, raw line breaks and trailing commas."""
     text = block.strip().removeprefix("<!--").removesuffix("-->").strip()
-    text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    text = _CDATA_CLOSE.sub("", _CDATA_OPEN.sub("", text)).strip()
     for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             data = json.loads(attempt, strict=False)  # strict=False: raw newlines in strings
@@ -100,6 +108,9 @@ class Meta:
     links: dict[str, str]  # rel -> href
     title_tag: str | None
     article_ld: dict[str, Any] | None  # the first JSON-LD object of an Article type
+    # The JSON-LD object whose dates are the page's: article_ld, else the first other object
+    # with a datePublished that describes a page (a WebPage, a SocialMediaPosting...).
+    dated_ld: dict[str, Any] | None
     ld_types: list[str]  # every JSON-LD @type on the page
     site_names: list[str]
 
@@ -110,6 +121,7 @@ def read_head(root: Any) -> Meta:
     links: dict[str, str] = {}
     title_tag = None
     article_ld: dict[str, Any] | None = None
+    dated_ld: dict[str, Any] | None = None
     ld_types: list[str] = []
     site_names: list[str] = []
     for el in root.iter("meta", "link", "script", "title"):
@@ -131,6 +143,12 @@ def read_head(root: Any) -> Meta:
                 ld_types.extend(kinds)
                 if article_ld is None and any(k in ARTICLE_TYPES for k in kinds):
                     article_ld = node
+                elif (
+                    dated_ld is None
+                    and "datePublished" in node
+                    and not _UNDATED_TYPES.intersection(kinds)
+                ):
+                    dated_ld = node
                 if any(k in _SITE_TYPES for k in kinds):
                     name = ld_text(node.get("name"))
                     if name:
@@ -140,4 +158,5 @@ def read_head(root: Any) -> Meta:
         name = ld_text(article_ld["publisher"].get("name"))
         if name:
             site_names.append(name)
-    return Meta(props, multi, links, title_tag, article_ld, ld_types, site_names)
+    dated_ld = article_ld or dated_ld
+    return Meta(props, multi, links, title_tag, article_ld, dated_ld, ld_types, site_names)
