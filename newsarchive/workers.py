@@ -54,13 +54,14 @@ _EXIT_WAIT = 5.0
 # One page: its bytes, their encoding, its URL, the selector type ("html", "xml", or None to
 # let parsel decide) and when it was fetched.
 ParseJob = tuple[bytes, str, str, str | None, datetime]
-# What a worker is given once: the site's article selectors, widget selectors and time zone.
-SiteParsing = tuple[ArticleSelectors, tuple[str, ...], str]
+# What a worker is given once: the site's article selectors, widget selectors, time zone and
+# language.
+SiteParsing = tuple[ArticleSelectors, tuple[str, ...], str, str]
 
 
 def read_job(site: SiteParsing, job: ParseJob) -> ArticleReading:
     """Read one page as the spider reads it in its own process."""
-    selectors, rate_widget, timezone = site
+    selectors, rate_widget, timezone, lang = site
     body, encoding, url, kind, now = job
     return read_article_page(
         selector_for(body, encoding, url, kind),
@@ -69,6 +70,7 @@ def read_job(site: SiteParsing, job: ParseJob) -> ArticleReading:
         url=url,
         now=now,
         tz=timezone,
+        lang=lang,
     )
 
 

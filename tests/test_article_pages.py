@@ -6,6 +6,7 @@ on stored HTML.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -46,6 +47,40 @@ def test_article_page(fixture_site: FixtureSite, expected: dict[str, Any]) -> No
         assert page.published.value.isoformat() == expected["published_at"]
         assert page.published.precision == expected["published_precision"]
         assert page.published.raw == expected["published_raw"]
-    assert SITE.article_id("https://everyday.uz" + expected["url_path"]) == expected["id"].split(
-        ":"
-    )[1]
+    assert (
+        SITE.article_id("https://everyday.uz" + expected["url_path"])
+        == expected["id"].split(":")[1]
+    )
+
+
+# An Uzbek edition of a DLE site: its info line in Uzbek, read in the site file's language.
+UZ_PAGE = """<div id="dle-content"><h1>Toshkentda qor yog'di</h1>
+<div class="date">Muallif: admin | {stamp} | Jamiyat</div>
+<div class="full-text"><p>Poytaxtda birinchi qor yog'di.</p></div></div>"""
+
+
+@pytest.mark.parametrize(
+    ("stamp", "lang", "published"),
+    [
+        ("Bugun, 17:13", "uz", "2025-12-12T17:13:00+05:00"),
+        ("kecha, 09:30", "uz", "2025-12-11T09:30:00+05:00"),
+        ("2 soat oldin", "uz", "2025-12-12T16:00:00+05:00"),
+        ("11 dekabr 2025, 17:13", "uz", "2025-12-11T17:13:00+05:00"),
+        ("кеча, 09:30", "uz-Cyrl", "2025-12-11T09:30:00+05:00"),
+        ("Кеше, 09:30", "kk", "2025-12-11T09:30:00+05:00"),
+        ("11 желтоқсан 2025, 17:13", "kk", "2025-12-11T17:13:00+05:00"),
+        # "may" is a month only where the site's language says so.
+        ("11 may, 17:13", "uz", "2025-05-11T17:13:00+05:00"),
+        ("11 may, 17:13", "ru", None),
+    ],
+)
+def test_a_site_files_language_reads_its_dates(
+    stamp: str, lang: str, published: str | None
+) -> None:
+    selectors = SITE.article
+    now = datetime(2025, 12, 12, 13, 0, tzinfo=UTC)  # 18:00 in Tashkent
+    page = parse_article(
+        UZ_PAGE.format(stamp=stamp), selectors, now=now, tz="Asia/Tashkent", lang=lang
+    )
+    found = page.published.value.isoformat() if page.published else None
+    assert found == published

@@ -32,7 +32,7 @@ from newsarchive.workers import PageReader, ParseJob, _pack, _unpack, read_job
 from tests.conftest import DEMO_SITE, FAST, ROOT, expected_articles, expected_rates, read_jsonl
 
 SITE = load_site("everyday")
-PARSING = (SITE.article, SITE.rate_widget, SITE.timezone)
+PARSING = (SITE.article, SITE.rate_widget, SITE.timezone, SITE.lang)
 CORPUS = sorted((ROOT / "fixtures" / "corpus").glob("*.html"))
 NOW = datetime(2025, 12, 11, 13, 0, tzinfo=UTC)
 WORKER_LINE = re.compile(r"parsing moved to a worker process \(pid (\d+)\)")
@@ -68,6 +68,7 @@ def _here(response: HtmlResponse) -> ArticleReading:
         url=response.url,
         now=NOW,
         tz=SITE.timezone,
+        lang=SITE.lang,
     )
 
 

@@ -64,8 +64,11 @@ def parse_article(
     *,
     now: datetime,
     tz: str | tzinfo,
+    lang: str | None = None,
 ) -> ArticlePage:
     """Read an article page with ``selectors``; fields the page lacks come back as None.
+
+    ``lang`` is the site's language ("ru", "uz", "kk", "en"...), for the dates it prints.
 
     >>> from datetime import datetime, timezone
     >>> page = ('<h1 class="t"> Заголовок </h1>'
@@ -92,7 +95,7 @@ def parse_article(
         body=_body(find, selectors),
         section=_first_text(find, selectors.section),
         author=_first_text(find, selectors.author),
-        published=_published(find, selectors.date, now=now, tz=tz),
+        published=_published(find, selectors.date, now=now, tz=tz, lang=lang),
     )
 
 
@@ -269,27 +272,31 @@ def _first_text(find: _Finder | _ParselFinder, alternatives: tuple[str, ...]) ->
     return None
 
 
-def find_timestamp(element: Selector, *, now: datetime, tz: str | tzinfo) -> Timestamp | None:
+def find_timestamp(
+    element: Selector, *, now: datetime, tz: str | tzinfo, lang: str | None = None
+) -> Timestamp | None:
     """The first timestamp in an element, read from the smallest piece of text that holds it.
 
     Info lines mix author, date and section (``Автор: admin | Сегодня, 17:13 | Здоровье``); the
     text node holding the date is what the page "shows", so that becomes ``raw``.
     """
-    return _timestamp_in(element.root, now=now, tz=tz)
+    return _timestamp_in(element.root, now=now, tz=tz, lang=lang)
 
 
-def _timestamp_in(node: Any, *, now: datetime, tz: str | tzinfo) -> Timestamp | None:
+def _timestamp_in(
+    node: Any, *, now: datetime, tz: str | tzinfo, lang: str | None
+) -> Timestamp | None:
     if isinstance(node, str):
-        return parse_timestamp(node, now=now, tz=tz)
+        return parse_timestamp(node, now=now, tz=tz, lang=lang)
     blank = True
     for piece in node.itertext():
         if piece.strip():
             blank = False
-            stamp = parse_timestamp(piece, now=now, tz=tz)
+            stamp = parse_timestamp(piece, now=now, tz=tz, lang=lang)
             if stamp is not None:
                 return stamp
     # Without any text below it, skip the walk: a selector may match 2,000 nested elements.
-    return None if blank else parse_timestamp(inline_text(node), now=now, tz=tz)
+    return None if blank else parse_timestamp(inline_text(node), now=now, tz=tz, lang=lang)
 
 
 def _published(
@@ -298,10 +305,11 @@ def _published(
     *,
     now: datetime,
     tz: str | tzinfo,
+    lang: str | None,
 ) -> Timestamp | None:
     for css in alternatives:
         for match in find(css):
-            stamp = _timestamp_in(match, now=now, tz=tz)
+            stamp = _timestamp_in(match, now=now, tz=tz, lang=lang)
             if stamp is not None:
                 return stamp
     return None

@@ -44,8 +44,11 @@ def read_article_page(
     url: str,
     now: datetime,
     tz: str | tzinfo,
+    lang: str | None = None,
 ) -> ArticleReading:
     """Read an article page with a site's selectors, the generic extractor filling the gaps.
+
+    ``lang`` is the site file's language: the vocabulary of the dates the site prints.
 
     >>> from datetime import UTC, datetime
     >>> root = Selector(text='<h1>Заголовок</h1><div class="b"><p>Текст.</p></div>'
@@ -56,7 +59,7 @@ def read_article_page(
     >>> reading.page.title, reading.page.body, reading.rates.rates[0].currency
     ('Заголовок', 'Текст.', 'USD')
     """
-    page = parse_article(root, selectors, now=now, tz=tz)
+    page = parse_article(root, selectors, now=now, tz=tz, lang=lang)
     missing = [name for name in FILLABLE if getattr(page, name) is None]
     filled: dict[str, str] = {}
     if missing:

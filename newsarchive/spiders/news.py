@@ -60,7 +60,7 @@ class NewsSpider(ArchiveSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         site = spider.site
         spider.reader = PageReader(
-            (site.article, site.rate_widget, site.timezone),
+            (site.article, site.rate_widget, site.timezone, site.lang),
             worker=crawler.settings.getbool("NEWSARCHIVE_PARSE_WORKER"),
             start_share=crawler.settings.getfloat("NEWSARCHIVE_PARSE_WORKER_SHARE"),
             count=lambda key: crawler.stats.inc_value(key),
@@ -174,6 +174,7 @@ class NewsSpider(ArchiveSpider):
             url=response.url,
             now=fetched_at,
             tz=site.timezone,
+            lang=site.lang,
         )
 
     def _article_links(self, response: TextResponse) -> list[str]:
@@ -224,7 +225,7 @@ def _item_day(item: Selector, site: Site, fetched_at: datetime) -> date | None:
     """The site-local day a listing item is dated, if it shows a date."""
     for css in site.listing.item_date:
         for match in item.css(css):
-            stamp = find_timestamp(match, now=fetched_at, tz=site.timezone)
+            stamp = find_timestamp(match, now=fetched_at, tz=site.timezone, lang=site.lang)
             if stamp is not None:
                 return stamp.value.date()
     return None
