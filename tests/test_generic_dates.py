@@ -213,3 +213,17 @@ def test_url_date_only_where_nothing_better(url: str, expected: str | None) -> N
     # the page's own date wins over the URL's
     dated = page(head=meta("date", "2020-03-10T08:00:00Z"))
     assert published(dated, url=url) == "2020-03-10T08:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("top", "expected"),
+    [
+        ('<div class="date">2019年04月13日 09時00分</div>', "2019-04-13T09:00:00+00:00"),
+        ('<div class="date">2019年3月15日</div>', "2019-03-15T00:00:00+00:00"),
+        # month first, as it cannot be day first; an ambiguous one is read day first
+        ('<div class="date">11/28/2016 04:23</div>', "2016-11-28T04:23:00+00:00"),
+        ('<div class="date">11/12/2016</div>', "2016-12-11T00:00:00+00:00"),
+    ],
+)
+def test_date_forms_rewritten_for_the_reader(top: str, expected: str) -> None:
+    assert published(page(top=top)) == expected

@@ -32,10 +32,29 @@ _DATE_HINT: Final = re.compile(
     r"|(?<!\d)\d{1,2}\s*(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)"
     r"|(?<!\d)\d{1,2}\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
-    r"|сегодня|вчера|позавчера|назад|только\s+что",
+    r"|сегодня|вчера|позавчера|назад|только\s+что"
+    r"|\d{4}\s*年|(?<!\d)(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])/\d{2}",
     re.IGNORECASE,
 )
+# Forms parse_timestamp does not read, rewritten into ones it does: a CJK date and time
+# ("2019年04月13日 09時00分") and a US date that cannot be day first ("11/28/2016").
+_CJK_DATE: Final = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CJK_TIME: Final = re.compile(r"(?<!\d)(\d{1,2})\s*時\s*(\d{1,2})\s*分")
+_US_DATE: Final = re.compile(
+    r"(?<![\d/])(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])/((?:19|20)?\d{2})(?![\d/])"
+)
 _CLOCK: Final = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+
+
+def western(text: str) -> str:
+    """``text`` with its CJK and month-first US dates written day first.
+
+    >>> western("2019年04月13日 09時00分"), western("11/28/2016 04:23"), western("11/12/2016")
+    ('13.04.2019 09:00', '28.11.2016 04:23', '11/12/2016')
+    """
+    if "年" in text:
+        text = _CJK_TIME.sub(r"\1:\2", _CJK_DATE.sub(r"\3.\2.\1", text))
+    return _US_DATE.sub(r"\2.\1.\3", text) if "/" in text else text
 
 
 def looks_dated(text: str) -> bool:
@@ -80,7 +99,7 @@ def _stamp(text: str | None, now: datetime, tz: str | tzinfo) -> Timestamp | Non
     """parse_timestamp, for text that looks like it holds a date (the rest costs dateparser)."""
     if not text or len(text) > 200 or not looks_dated(text):
         return None
-    return parse_timestamp(text, now=now, tz=tz)
+    return parse_timestamp(western(text), now=now, tz=tz)
 
 
 def read_dates(
@@ -155,6 +174,7 @@ def _read_line(
     line ("Текущее время: 14.10.2020") holds neither."""
     if _CLOCK_LINE.search(line):
         return None, None
+    line = western(line)
     if not _UPDATED.search(line):
         return parse_timestamp(collapse(line), now=now, tz=tz), None
     published = modified = None
