@@ -17,6 +17,7 @@ from tests.conftest import ROOT
         ("benchmarks/incremental.py", "unchanged re-run       2 requests"),
         # Without trafilatura (a `bench` extra) it scores our extractor alone.
         ("benchmarks/extraction.py", "newsarchive"),
+        ("benchmarks/encoding.py", "detect_encoding"),
         ("benchmarks/throughput.py", "ratio (b)/(a)"),
         ("benchmarks/parsing.py", "total"),
         ("benchmarks/memory.py", "growth per URL"),

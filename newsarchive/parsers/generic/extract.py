@@ -47,7 +47,7 @@ def extract_article(
     """Read a news page without a site file (see the package documentation).
 
     ``html`` is str, bytes (decoded as a browser would: BOM, then a ``<meta>`` charset
-    declaration, then a guess between UTF-8 and the Cyrillic single-byte encodings), a
+    declaration unless the bytes contradict it, then charset-normalizer's guess), a
     parsel ``Selector`` (or a Scrapy response) or an lxml element; it is only read. ``url``
     is where the page came from (the base and fallback of ``canonical_url``). ``now``
     (default: the current time) and ``tz`` (the site's zone) read relative and zone-less
