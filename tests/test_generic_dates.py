@@ -133,6 +133,12 @@ def test_publication_date_from_the_head(head: str, expected: str) -> None:
             "2020-03-11T22:38:00+00:00",
         ),
         ('<time datetime="2020-03-11T10:15:00Z">11 марта</time>', "2020-03-11T10:15:00+00:00"),
+        # a <time> in a line of words: its machine value, not the words
+        (
+            '<div class="byline">Published <time datetime="2020-03-11T10:15:00Z">March 11, 2020'
+            '</time> Updated <time datetime="2020-07-21T01:44:00Z">July 21, 2020</time></div>',
+            "2020-03-11T10:15:00+00:00",
+        ),
         ('<time pubdate datetime="2020-03-11">11 марта</time>', "2020-03-11T00:00:00+00:00"),
         # a comment's date is not the article's
         (

@@ -256,7 +256,14 @@ def _date_line(
                     break
         else:
             children = [c for c in el if isinstance(c.tag, str)]
-            if children and tag != "p" and all(c.tag in INLINE or c.tag == "br" for c in children):
+            if (
+                children
+                and tag != "p"
+                and all(c.tag in INLINE or c.tag == "br" for c in children)
+                # a <time> inside is read for its machine value ("Published <time
+                # datetime=…>Feb 24, 2020</time>"), not as words of a line
+                and not any(c.tag == "time" for c in children)
+            ):
                 # A small element: its parts first ("Автор: <a>admin</a> | <a>Сегодня,
                 # 17:13</a>" shows "Сегодня, 17:13"), then the whole ("<b>11.12</b>.2025").
                 whole = _spaced_text(el)
