@@ -1,6 +1,8 @@
 """What an element says it is, before its text is read: its tag (navigation, forms, headings,
 inline markup, sections) and its class and id names, judged word by word into a verdict
-(``CONTAINER`` boilerplate, a ``LINE`` around the text, ``NEUTRAL``, or the ``TEXT`` itself).
+(``CONTAINER`` boilerplate, a ``LINE`` around the text, a ``LAYOUT`` slot, ``NEUTRAL``, or the
+``TEXT`` itself). A ``LAYOUT`` name ("sidebar_right", "elementor-widget-container") says where
+a block sits, not what it holds: ``Page.verdict`` lets the block's own text decide.
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ _CONTAINER_WORDS: Final = wordset(
     recommendations popular mostread trending readmore incut feed
     comment comments commentlist discussion disqus reply replies respond opinions reviews
     subscribe subscription newsletter follow
-    sidebar aside widget widgets banner banners ad ads adv advert adverts advertisement adfox
+    banner banners ad ads adv advert adverts advertisement adfox
     adsbygoogle adslot adriver rtb promo sponsor sponsored partner partners
     nav navigation menu breadcrumb breadcrumbs speedbar pathway pager pagination pagenav
     footer copyright masthead topbar toolbar tools
     rating ratings rate rates vote votes poll stars currency kurs valuta exchange weather
-    cookie cookies gdpr consent notice popup modal overlay dialog
+    cookie cookies gdpr consent notice popup popups modal modals overlay dialog
     hidden invisible error screen"""
 )
+# Slots of a page's layout: page builders wrap every paragraph in a "widget", themes name the
+# article's column after the sidebar beside it ("right-sidebar", "row--with-aside").
+_LAYOUT_WORDS: Final = wordset("sidebar sidebars aside widget widgets")
 # Lines around the text: bylines, dates, counters, tags, credits.
 _LINE_WORDS: Final = wordset(
     """meta byline author authors date time dateline info details stat stats views hits counter
@@ -38,8 +43,9 @@ _LINE_WORDS: Final = wordset(
 _TEXT_WORDS: Final = wordset(
     "content text body article entry post story fulltext maincont articlebody detail"
 )
-# Verdicts, worst first: a boilerplate block, a line around the text, nothing said, the text.
-CONTAINER, LINE, NEUTRAL, TEXT = -2, -1, 0, 1
+# Verdicts, worst first: a boilerplate block, a line around the text, a slot of the layout,
+# nothing said, the text.
+CONTAINER, LINE, LAYOUT, NEUTRAL, TEXT = -3, -2, -1, 0, 1
 
 
 def words_of(value: str) -> list[str]:
@@ -50,7 +56,11 @@ def words_of(value: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _name_verdict(name: str) -> int:
     """One class name's verdict: its last telling word decides ("entry-meta" is a meta line,
-    "article__share" a share bar, "b-article__body" the text)."""
+    "article__share" a share bar, "b-article__body" the text, "sidebar_right" a slot).
+
+    >>> [_name_verdict(n) for n in ("entry-meta", "b-article__body", "item-content__row--sidebar")]
+    [-2, 1, -1]
+    """
     for word in reversed(words_of(name)):
         if word in _TEXT_WORDS:
             return TEXT
@@ -58,6 +68,8 @@ def _name_verdict(name: str) -> int:
             return CONTAINER
         if word in _LINE_WORDS:
             return LINE
+        if word in _LAYOUT_WORDS:
+            return LAYOUT
     return NEUTRAL
 
 
@@ -70,9 +82,13 @@ def _names_verdict(classes: str, ident: str) -> int:
 
 
 def class_verdict(el: Any) -> int:
-    """What ``el``'s class and id names (or ``itemprop=articleBody``) say it is."""
+    """What ``el``'s class and id names (or ``itemprop=articleBody``) say it is; a dialog
+    (``role=dialog``, ``aria-modal=true``: cookie consent, a subscription pop-up) is
+    boilerplate whatever its names say."""
     if el.get("itemprop") == "articleBody":
         return TEXT
+    if el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true":
+        return CONTAINER
     return _names_verdict(el.get("class") or "", el.get("id") or "")
 
 
