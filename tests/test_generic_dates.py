@@ -233,3 +233,43 @@ def test_url_date_only_where_nothing_better(url: str, expected: str | None) -> N
 )
 def test_date_forms_rewritten_for_the_reader(top: str, expected: str) -> None:
     assert published(page(top=top)) == expected
+
+
+# The region's other editions: the date line in Uzbek or Kazakh, the page's lang (or the
+# site's, given to the extractor) telling what its words mean.
+@pytest.mark.parametrize(
+    ("top", "lang", "hint", "expected"),
+    [
+        ('<div class="date">Bugun, 17:13</div>', "uz", None, "2025-12-12T17:13:00+05:00"),
+        ('<div class="date">kecha, 09:30</div>', "uz-Latn", None, "2025-12-11T09:30:00+05:00"),
+        ('<div class="date">2 soat oldin</div>', "uz", None, "2025-12-12T16:00:00+05:00"),
+        (
+            '<span class="date">11 dekabr 2025, 17:13</span>',
+            "uz",
+            None,
+            "2025-12-11T17:13:00+05:00",
+        ),
+        ('<div class="date">кеча, 09:30</div>', "uz-Cyrl", None, "2025-12-11T09:30:00+05:00"),
+        ('<div class="date">Кеше, 09:30</div>', "kk", None, "2025-12-11T09:30:00+05:00"),
+        ("<time>11 желтоқсан 2025, 17:13</time>", "kk", None, "2025-12-11T17:13:00+05:00"),
+        ('<div class="date">5 минут бұрын</div>', "kk", None, "2025-12-12T17:55:00+05:00"),
+        # "may" is a month on an English or Uzbek page, and the site's word outranks the page's
+        ('<div class="date">11 May, 17:13</div>', "en", None, "2025-05-11T17:13:00+05:00"),
+        ('<div class="date">11 may, 17:13</div>', "ru", None, None),
+        ('<div class="date">11 may, 17:13</div>', "ru", "uz", "2025-05-11T17:13:00+05:00"),
+        # forms the reader rewrites: a CJK date, a slashed date that can only be month first
+        (
+            '<div class="date">2025年12月11日 17時13分</div>',
+            "ja",
+            None,
+            "2025-12-11T17:13:00+05:00",
+        ),
+        ('<div class="date">11/28/2024 04:23</div>', "en", None, "2024-11-28T04:23:00+05:00"),
+    ],
+)
+def test_the_regions_languages(top: str, lang: str, hint: str | None, expected: str | None) -> None:
+    html = page(top=top, lang=lang)
+    found = extract_article(
+        html, "https://example.uz/news/1", now=NOW, tz="Asia/Tashkent", lang=hint
+    ).published
+    assert (found.isoformat() if found else None) == expected

@@ -15,6 +15,7 @@ from newsarchive.parsers.timestamps import (
     SKEW_TOLERANCE,
     Timestamp,
     _parse_fallback,
+    looks_dated,
     parse_timestamp,
     published_from_html,
 )
@@ -55,6 +56,13 @@ CASES: list[Case] = [
     ("today, 9:30 PM", T18, TASH, "en", None, None),  # still to come
     ("13:05 PM", T18, TASH, None, None, None),  # no 12-hour clock
     ("0:30 AM", T18, TASH, None, None, None),
+    # Forms written in other scripts or orders, rewritten before reading: a CJK date and
+    # time, a slashed date that can only be month first; one that can be day first stays so
+    ("2019年04月13日 09時00分", T18, TASH, None, "2019-04-13T09:00:00+05:00", "minute"),
+    ("2019 年 4 月 13 日", T18, TASH, None, "2019-04-13T00:00:00+05:00", "day"),
+    ("11/28/2016 04:23", T18, "UTC", "en", "2016-11-28T04:23:00+00:00", "minute"),
+    ("11/12/2016", T18, "UTC", "en", "2016-12-11T00:00:00+00:00", "day"),
+    ("13/28/2016", T18, "UTC", "en", None, None),
     # English dates, month first or day first, a weekday or an ordinal allowed
     ("March 11, 2020", T18, TASH, None, "2020-03-11T00:00:00+05:00", "day"),
     ("Mar 11, 2020", T18, TASH, None, "2020-03-11T00:00:00+05:00", "day"),
@@ -395,3 +403,32 @@ def test_twelve_hour_clocks_match_the_24_hour_ones(
     assert same is not None
     assert found.value == same.value
     assert re.fullmatch(r".*T\d\d:\d\d:00[+-]\d\d:\d\d", found.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("Bugun, 17:13", True),
+        ("5 daqiqa oldin", True),
+        ("11-dekabr 2025-yil", True),
+        ("кеча, 09:30", True),
+        ("2 соат олдин", True),
+        ("11 желтоқсан 2025", True),
+        ("Кеше", True),
+        ("3 күн бұрын", True),
+        ("March 11, 2020", True),
+        ("2 hours ago", True),
+        ("2019年04月13日", True),
+        ("11/28/2016", True),
+        ("Сегодня, 17:13", True),
+        ("17:13", True),  # a bare clock in short text
+        ("Biz haqimizda", False),
+        ("Жаңалықтар мұрағаты", False),
+        ("market 10", False),
+        ("Курс валют ЦБ", False),
+        # a clock in long text is not a date line's: prose mentions times
+        ("Поезд отправится в 17:13 с первой платформы, сообщили в пресс-службе дороги", False),
+    ],
+)
+def test_looks_dated_knows_every_vocabulary(text: str, dated: bool) -> None:
+    assert looks_dated(text) is dated

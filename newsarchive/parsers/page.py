@@ -63,7 +63,7 @@ def read_article_page(
     missing = [name for name in FILLABLE if getattr(page, name) is None]
     filled: dict[str, str] = {}
     if missing:
-        generic = extract_article(root, url=url, now=now, tz=tz).as_page()
+        generic = extract_article(root, url=url, now=now, tz=tz, lang=lang).as_page()
         filled = {name: getattr(generic, name) for name in missing if getattr(generic, name)}
     return ArticleReading(
         page=replace(page, **filled) if filled else page,

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from newsarchive.parsers.generic.boilerplate import BOILER_START, CREDIT, LABEL_LINE
-from newsarchive.parsers.generic.dates import looks_dated
 from newsarchive.parsers.generic.helpers import WORDS, fold, raw_text_of
 from newsarchive.parsers.generic.names import (
     CONTAINER,
@@ -25,6 +24,7 @@ from newsarchive.parsers.generic.names import (
 )
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.units import MAX_ELEMENTS
+from newsarchive.parsers.timestamps import looks_dated
 
 
 @dataclass(slots=True)

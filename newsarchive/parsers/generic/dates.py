@@ -1,7 +1,7 @@
 """When the article was published and modified: structured data first, then the date line
 nearest to the headline, then the project's date reader on the article's scope, then the URL.
-Also the cheap test (``looks_dated``) that keeps text without a date away from the costly
-timestamp parser.
+Text is asked about only where ``looks_dated`` says it may hold a date: on other text the
+timestamp parser would ask dateparser, at a millisecond a call.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime, tzinfo
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import urlsplit
 
 from newsarchive.parsers.generic.helpers import contains, raw_text_of, up
@@ -22,46 +22,23 @@ from newsarchive.parsers.generic.metadates import (
 from newsarchive.parsers.generic.names import INLINE, NO_TEXT
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.text import collapse
-from newsarchive.parsers.timestamps import Timestamp, parse_timestamp, published_from_html
-
-# Text that may hold a timestamp: parse_timestamp is asked only about such text (on other
-# text it would ask dateparser, at a millisecond a call). A bare time only in short text.
-_DATE_HINT: Final = re.compile(
-    r"(?<!\d)(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:\d{4}|\d{2})(?!\d)"
-    r"|(?<!\d)(?:19|20)\d{2}([./-])[01]?\d\2[0-3]?\d"
-    r"|(?<!\d)\d{1,2}\s*(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)"
-    r"|(?<!\d)\d{1,2}\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b"
-    r"|сегодня|вчера|позавчера|назад|только\s+что"
-    r"|\d{4}\s*年|(?<!\d)(?:0?[1-9]|1[0-2])/(?:1[3-9]|2\d|3[01])/\d{2}",
-    re.IGNORECASE,
+from newsarchive.parsers.timestamps import (
+    Timestamp,
+    looks_dated,
+    parse_timestamp,
+    published_from_html,
 )
-# Forms parse_timestamp does not read, rewritten into ones it does: a CJK date and time
-# ("2019年04月13日 09時00分") and a US date that cannot be day first ("11/28/2016").
-_CJK_DATE: Final = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CJK_TIME: Final = re.compile(r"(?<!\d)(\d{1,2})\s*時\s*(\d{1,2})\s*分")
-_US_DATE: Final = re.compile(
-    r"(?<![\d/])(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])/((?:19|20)?\d{2})(?![\d/])"
-)
-_CLOCK: Final = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])")
 
 
-def western(text: str) -> str:
-    """``text`` with its CJK and month-first US dates written day first.
+class Clock(NamedTuple):
+    """How the page's dates are read: when it was fetched, the site's zone, its language."""
 
-    >>> western("2019年04月13日 09時00分"), western("11/28/2016 04:23"), western("11/12/2016")
-    ('13.04.2019 09:00', '28.11.2016 04:23', '11/12/2016')
-    """
-    if "年" in text:
-        text = _CJK_TIME.sub(r"\1:\2", _CJK_DATE.sub(r"\3.\2.\1", text))
-    return _US_DATE.sub(r"\2.\1.\3", text) if "/" in text else text
+    now: datetime
+    tz: str | tzinfo
+    lang: str | None
 
-
-def looks_dated(text: str) -> bool:
-    """Whether ``text`` may hold a timestamp (a cheap test, before parse_timestamp)."""
-    return _DATE_HINT.search(text) is not None or (
-        len(text) <= 40 and _CLOCK.search(text) is not None
-    )
+    def parse(self, text: str) -> Timestamp | None:
+        return parse_timestamp(text, now=self.now, tz=self.tz, lang=self.lang)
 
 
 _UPDATED: Final = re.compile(r"обновлен|изменен|update|modified", re.IGNORECASE)
@@ -95,15 +72,15 @@ _UNDATED_LINE: Final = 60  # longest line whose date without a year may be the a
 _MACHINE_DATES: Final = frozenset({"datePublished", "dateCreated"})
 
 
-def _stamp(text: str | None, now: datetime, tz: str | tzinfo) -> Timestamp | None:
+def _stamp(text: str | None, clock: Clock) -> Timestamp | None:
     """parse_timestamp, for text that looks like it holds a date (the rest costs dateparser)."""
     if not text or len(text) > 200 or not looks_dated(text):
         return None
-    return parse_timestamp(western(text), now=now, tz=tz)
+    return clock.parse(text)
 
 
 def read_dates(
-    page: Page, scope: Any | None, url: str | None, now: datetime, tz: str | tzinfo
+    page: Page, scope: Any | None, url: str | None, clock: Clock
 ) -> tuple[Timestamp | None, Timestamp | None, str | None]:
     """Published and modified times, and where the published one came from: "page"
     (structured data or a date line) or "url".
@@ -117,7 +94,7 @@ def read_dates(
     """
 
     def read(text: str | None) -> Timestamp | None:
-        return _stamp(text, now, tz)
+        return _stamp(text, clock)
 
     published, modified = head_dates(page, read)
     if published is None:
@@ -126,29 +103,31 @@ def read_dates(
     if published is not None:
         return published, modified, "page"
     if scope is not None:
-        found, changed = _date_line(page, scope, now, tz, reach=None)
+        found, changed = _date_line(page, scope, clock, reach=None)
         if found is None:
             wider = up(scope, 3)
             if wider is not scope:
-                found, changed = _date_line(page, wider, now, tz, reach=_NEAR_TITLE)
+                found, changed = _date_line(page, wider, clock, reach=_NEAR_TITLE)
         if found is None and page.title_el is not None and not contains(scope, page.title_el):
             # A headline above the text's block, in a header of its own with the date line.
             heading = up(page.title_el, 3)
-            found, changed = _date_line(page, heading, now, tz, reach=_NEAR_TITLE)
+            found, changed = _date_line(page, heading, clock, reach=_NEAR_TITLE)
         if found is None and looks_dated(raw_text_of(scope)[:20_000]):
             # Its searches run from the document root: on a copy of the scope, a sidebar's
             # dates are out of its reach.
-            found = published_from_html(copy.deepcopy(scope), now=now, tz=tz)
+            found = published_from_html(
+                copy.deepcopy(scope), now=clock.now, tz=clock.tz, lang=clock.lang
+            )
             if found is not None and (not names_year(found.raw) or _CLOCK_LINE.search(found.raw)):
                 found = None  # far from the headline: only a full date is the article's
         modified = modified or changed
         if found is not None:
             return found, modified, "page"
-    stamp = _url_date(url, now, tz) if url else None
+    stamp = _url_date(url, clock) if url else None
     return stamp, modified, "url" if stamp else None
 
 
-def _url_date(url: str, now: datetime, tz: str | tzinfo) -> Timestamp | None:
+def _url_date(url: str, clock: Clock) -> Timestamp | None:
     """The day in a URL's path: ``/2025/12/11/``, ``/2025-12-11-``, ``/2016/nov/29/``."""
     match = _URL_DATE.search(urlsplit(url).path)
     if match is None:
@@ -158,7 +137,7 @@ def _url_date(url: str, now: datetime, tz: str | tzinfo) -> Timestamp | None:
         if month not in _URL_MONTHS:
             return None
         month = str(_URL_MONTHS.index(month) + 1)
-    return parse_timestamp(f"{match[3]}.{month}.{match[1]}", now=now, tz=tz)
+    return clock.parse(f"{match[3]}.{month}.{match[1]}")
 
 
 _LINE_PARTS: Final = re.compile(
@@ -166,22 +145,17 @@ _LINE_PARTS: Final = re.compile(
 )
 
 
-def _read_line(
-    line: str, now: datetime, tz: str | tzinfo
-) -> tuple[Timestamp | None, Timestamp | None]:
+def _read_line(line: str, clock: Clock) -> tuple[Timestamp | None, Timestamp | None]:
     """A date line's publication and modification times: "Обновлено: 12.11.2025 18:40 |
     Опубликовано: 11.11.2025 09:15" holds both, labels telling which is which. A clock's
     line ("Текущее время: 14.10.2020") holds neither."""
     if _CLOCK_LINE.search(line):
         return None, None
-    line = western(line)
     if not _UPDATED.search(line):
-        return parse_timestamp(collapse(line), now=now, tz=tz), None
+        return clock.parse(collapse(line)), None
     published = modified = None
     for part in _LINE_PARTS.split(line):
-        stamp = (
-            parse_timestamp(collapse(part), now=now, tz=tz) if part and looks_dated(part) else None
-        )
+        stamp = clock.parse(collapse(part)) if part and looks_dated(part) else None
         if stamp is None:
             continue
         if _UPDATED.search(part):
@@ -192,7 +166,7 @@ def _read_line(
 
 
 def _date_line(
-    page: Page, region: Any, now: datetime, tz: str | tzinfo, *, reach: int | None
+    page: Page, region: Any, clock: Clock, *, reach: int | None
 ) -> tuple[Timestamp | None, Timestamp | None]:
     """The timestamp in ``region`` nearest to the headline (in document order), and a time
     labelled as a modification.
@@ -237,8 +211,8 @@ def _date_line(
         prop = el.get("itemprop")
         if tag == "time" or prop in _MACHINE_DATES or prop == "dateModified":
             attempts += 1
-            stamp = _stamp(el.get("datetime") or el.get("content"), now, tz)
-            stamp = stamp or _stamp(_spaced_text(el), now, tz)
+            stamp = _stamp(el.get("datetime") or el.get("content"), clock)
+            stamp = stamp or _stamp(_spaced_text(el), clock)
             if stamp is not None:
                 if prop == "dateModified" or _UPDATED.search(el.get("class") or ""):
                     modified = modified or stamp
@@ -248,7 +222,7 @@ def _date_line(
         for piece in (el.text, *(child.tail for child in el)):
             if piece and len(piece) < 120 and looks_dated(piece):
                 attempts += 1
-                stamp, changed = _read_line(piece, now, tz)
+                stamp, changed = _read_line(piece, clock)
                 modified = modified or changed
                 if stamp is not None:
                     text.append((index, stamp))
@@ -271,13 +245,13 @@ def _date_line(
                     for line in (*(page.text(c) for c in children), whole):
                         if line and looks_dated(line):
                             attempts += 1
-                            stamp, changed = _read_line(line, now, tz)
+                            stamp, changed = _read_line(line, clock)
                             modified = modified or changed
                             if stamp is not None:
                                 break
                     if stamp is not None and stamp.precision == "day" and line is not whole:
                         # "<span>15.12.2016</span><span>15:33</span>": the whole is finer
-                        fuller = _read_line(whole, now, tz)[0]
+                        fuller = _read_line(whole, clock)[0]
                         if fuller is not None and fuller.value.date() == stamp.value.date():
                             stamp = fuller
                     if stamp is not None:

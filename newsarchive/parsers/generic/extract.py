@@ -10,10 +10,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from newsarchive.parsers.generic.cleaning import Cleaned, clean, tidy
-from newsarchive.parsers.generic.dates import read_dates
+from newsarchive.parsers.generic.dates import Clock, read_dates
 from newsarchive.parsers.generic.detection import article_verdict
 from newsarchive.parsers.generic.fields import (
     bold_first,
+    declared_lang,
     read_authors,
     read_canonical,
     read_lang,
@@ -43,6 +44,7 @@ def extract_article(
     *,
     now: datetime | None = None,
     tz: str | tzinfo = "UTC",
+    lang: str | None = None,
 ) -> GenericArticle:
     """Read a news page without a site file (see the package documentation).
 
@@ -51,7 +53,9 @@ def extract_article(
     parsel ``Selector`` (or a Scrapy response) or an lxml element; it is only read. ``url``
     is where the page came from (the base and fallback of ``canonical_url``). ``now``
     (default: the current time) and ``tz`` (the site's zone) read relative and zone-less
-    dates such as ``Сегодня, 17:13``. Never raises for any ``html``: a page it cannot read
+    dates such as ``Сегодня, 17:13``; ``lang`` (default: the language the page declares) is
+    the site's language ("ru", "uz", "uz-Cyrl", "kk", "en"...), which settles what a date's
+    words mean. Never raises for any ``html``: a page it cannot read
     comes back empty, with ``is_article=False``. A naive ``now`` or an unknown ``tz`` are the
     caller's errors and do raise.
 
@@ -64,13 +68,15 @@ def extract_article(
         raise ValueError("now must be an aware datetime")
     _resolve_zone(tz)  # an unknown zone raises here, before the page is read
     try:
-        return _extract(html, url, now, tz)
+        return _extract(html, url, now, tz, lang)
     except Exception:  # pragma: no cover - tested never to happen; one page must not stop a crawl
         _log.warning("generic extractor failed on %s", url, exc_info=True)
         return empty_article(url)
 
 
-def _extract(source: Any, url: str | None, now: datetime, tz: str | tzinfo) -> GenericArticle:
+def _extract(
+    source: Any, url: str | None, now: datetime, tz: str | tzinfo, lang: str | None
+) -> GenericArticle:
     """The steps in order; ``extract_article`` checks the arguments and guards the call."""
     root = parse_root(source)
     if root is None:
@@ -101,7 +107,8 @@ def _extract(source: Any, url: str | None, now: datetime, tz: str | tzinfo) -> G
             body = lead + "\n\n" + body
         elif lead is None:
             lead = bold_first(block, cleaned.skip)
-    published, modified, source = read_dates(page, scope, url, now, tz)
+    clock = Clock(now, tz, lang or declared_lang(page))
+    published, modified, source = read_dates(page, scope, url, clock)
     signals, is_article = article_verdict(page, title, body, source, cleaned)
     return GenericArticle(
         title=title,

@@ -10,12 +10,12 @@ from functools import lru_cache
 from typing import Any, Final
 from urllib.parse import urljoin
 
-from newsarchive.parsers.generic.dates import looks_dated
 from newsarchive.parsers.generic.helpers import link_chars, raw_text_of, text_of, wordset
 from newsarchive.parsers.generic.names import JUNK_TAGS, words_of
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.structured import ld_names, ld_text
 from newsarchive.parsers.text import collapse
+from newsarchive.parsers.timestamps import looks_dated
 
 _CYRILLIC: Final = re.compile(r"[а-яёА-ЯЁўқғҳәіңөұүһ]")
 _LATIN: Final = re.compile(r"[a-zA-Z]")
@@ -158,7 +158,8 @@ def bold_first(block: Any, skip: set[Any]) -> str | None:
     return None
 
 
-def read_lang(page: Page, text: str) -> str | None:
+def declared_lang(page: Page) -> str | None:
+    """The language tag the page declares ("ru", "uz-Cyrl", "kk_KZ"), as written."""
     ld = page.meta.article_ld
     for value in (
         page.root.get("lang"),
@@ -169,10 +170,18 @@ def read_lang(page: Page, text: str) -> str | None:
         page.meta.props.get("content-language"),
         page.meta.props.get("language"),
     ):
-        if value:
+        if value and value.strip():
             code = re.split(r"[-_]", value.strip().lower())[0]
             if 2 <= len(code) <= 3 and code.isascii() and code.isalpha():  # lang="рус": no code
-                return code
+                return value.strip()
+    return None
+
+
+def read_lang(page: Page, text: str) -> str | None:
+    """The page's language code: declared, else told from the script of its text."""
+    declared = declared_lang(page)
+    if declared is not None:
+        return re.split(r"[-_]", declared.lower())[0]
     sample = text[:3000]
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from newsarchive.parsers.generic.boilerplate import BOILER_START
-from newsarchive.parsers.generic.dates import looks_dated
 from newsarchive.parsers.generic.helpers import fold
 from newsarchive.parsers.generic.names import NO_TEXT
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.structured import Meta, ld_text
+from newsarchive.parsers.timestamps import looks_dated
 
 _SEPARATOR: Final = re.compile(r"\s+(?:[|»«·•~:/]|::|—|–|-)\s+")
 _SAFE_SEPARATOR: Final = re.compile(r"\s+(?:[|»«·•~/]|::)\s+")
