@@ -1,7 +1,11 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
 
+from newsarchive.parsers.article import ArticlePage
+from newsarchive.spiders import NewsSpider
 from newsarchive.sites import SiteError, available_sites, load_site, load_site_file
 
 MINIMAL = """
@@ -50,6 +54,9 @@ def test_site_file(tmp_path: Path) -> None:
     assert site.article.strip == ()
     assert site.rate_widget == ()
     assert site.article_id("https://news.example/news/77") == "77"
+    assert site.lang == "ru"  # the default
+    path.write_text(MINIMAL.replace("[listing]", 'lang = "uz-Cyrl"\n[listing]'), encoding="utf-8")
+    assert load_site_file(path).lang == "uz-Cyrl"
 
 
 @pytest.mark.parametrize(
@@ -72,6 +79,10 @@ def test_site_file(tmp_path: Path) -> None:
         ),
         (('body = ["article .text"]', ""), "'article.body' is missing"),
         (('timezone = "Europe/Moscow"', "timezone = "), "mysite.toml: .*line 5"),
+        (
+            ('timezone = "Europe/Moscow"', 'timezone = "Europe/Moscow"\nlang = "Uzbek"'),
+            "lang 'Uzbek' is not a language tag such as ru, uz, uz-Cyrl, kk or en",
+        ),
     ],
 )
 def test_bad_site_file_names_the_key(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -113,3 +124,16 @@ def test_throttle_is_the_sites_and_not_a_local_copys() -> None:
     assert site.on_host("https://mirror.example/").throttle == site.throttle
     assert site.on_host("http://127.0.0.1:8765/").throttle == {}
     assert site.on_host("http://localhost:8765/").throttle == {}
+
+
+def test_a_site_files_script_stays_out_of_its_records(tmp_path: Path) -> None:
+    """A record's lang is the language alone (the schema's two or three letters): "uz" for a
+    site file's "uz-Cyrl", whose script only tells the date reader which words to expect."""
+    path = tmp_path / "mysite.toml"
+    path.write_text(MINIMAL.replace("[listing]", 'lang = "uz-Cyrl"\n[listing]'), encoding="utf-8")
+    spider = NewsSpider(site=load_site_file(path))
+    response = HtmlResponse("https://news.example/news/7", body=b"<html></html>")
+    page = ArticlePage(None, None, None, None, None, None)
+    item = spider.article_item(response, page, datetime(2025, 12, 12, tzinfo=UTC))
+    assert (item.lang, item.site_article_id) == ("uz", "7")
+    assert spider.article_item(response, page, item.fetched_at, lang="kk").lang == "kk"

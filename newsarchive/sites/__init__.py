@@ -187,13 +187,19 @@ def _parse(text: str, *, source: str) -> Site:
         raise SiteError(
             f"{reader.where('timezone')}: timezone {timezone!r} is not an IANA time zone"
         ) from None
+    lang = reader.string(data, "lang", default="ru")
+    if not _LANG.match(lang):
+        raise SiteError(
+            f"{reader.where('lang')}: lang {lang!r} is not a language tag such as ru, uz,"
+            " uz-Cyrl, kk or en"
+        )
     site = Site(
         name=name,
         title=reader.string(data, "title", default=name),
         start_urls=reader.strings(data, "start_urls"),
         allowed_domains=reader.strings(data, "allowed_domains"),
         timezone=timezone,
-        lang=reader.string(data, "lang", default="ru"),
+        lang=lang,
         article_url=reader.pattern(data, "article_url"),
         listing=ListingSelectors(
             links=reader.strings(listing, "links", key_prefix="listing."),
@@ -218,6 +224,8 @@ def _parse(text: str, *, source: str) -> Site:
     return site
 
 
+# A BCP 47 language, with a script or region: "ru", "uz-Cyrl", "kk-KZ".
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$")
 _TABLE_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
 # Every key a site file may hold: top-level keys, and for tables the keys inside them.
 _KEYS: dict[str, frozenset[str]] = {

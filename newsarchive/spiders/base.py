@@ -130,7 +130,8 @@ class ArchiveSpider(scrapy.Spider):
             site_article_id=self.site.article_id(response.url),
             page=page,
             fetched_at=fetched_at,
-            lang=lang or self.site.lang,
+            # The record holds the language alone: "uz" for a site file's "uz-Cyrl".
+            lang=(lang or self.site.lang).partition("-")[0],
         )
 
     def rate_items(self, response: TextResponse, fetched_at: datetime) -> list[RateItem]:
