@@ -5,8 +5,8 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newsarchive.parsers.article import ArticlePage
-from newsarchive.spiders import NewsSpider
 from newsarchive.sites import SiteError, available_sites, load_site, load_site_file
+from newsarchive.spiders import NewsSpider
 
 MINIMAL = """
 name = "mysite"
