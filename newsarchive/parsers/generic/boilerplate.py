@@ -57,10 +57,21 @@ def after_section_heading(el: Any) -> bool:
     return False
 
 
-def boiler_heading(el: Any) -> bool:
-    """A block introduced by a boilerplate heading: "Комментарии (3)", "Читайте также"."""
+def boiler_heading(el: Any, size: int) -> bool:
+    """A block introduced by a boilerplate heading: "Комментарии (3)", "Читайте также".
+
+    A long block (``size``: its raw text length) that opens with a copyright line is not a
+    footer: it is an article under its photo's credit ("© Provided by ...").
+    """
     for piece in el.itertext():
         head = piece[:200].strip()
         if head:
-            return len(head) <= 60 and len(piece) < 300 and bool(BOILER_START.match(head))
+            if len(head) > 60 or len(piece) >= 300:
+                return False
+            found = BOILER_START.match(head)
+            return found is not None and not (size > _CREDITED_TEXT and _COPYRIGHT.match(head))
     return False
+
+
+_COPYRIGHT: Final = re.compile(r"^\W{0,3}(?:©|\(c\)|copyright)", re.IGNORECASE)
+_CREDITED_TEXT: Final = 800  # characters: more than a footer holds

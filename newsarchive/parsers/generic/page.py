@@ -118,7 +118,10 @@ class Page:
             found = self._junk[el] = (
                 el.tag in BLOCK_JUNK_TAGS
                 or self.verdict(el) == CONTAINER
-                or (el.tag in SECTIONS and (boiler_heading(el) or after_section_heading(el)))
+                or (
+                    el.tag in SECTIONS
+                    and (boiler_heading(el, self.size(el)) or after_section_heading(el))
+                )
             )
         return found
 

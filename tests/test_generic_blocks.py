@@ -1,0 +1,113 @@
+"""The generic extractor's main block on layouts real pages use: the article split over
+blocks of its own, subheadings, bare pages, dated lists and credit lines. Small pages, exact
+bodies.
+"""
+
+from __future__ import annotations
+
+from newsarchive.parsers.generic import extract_article
+
+PARAGRAPHS = [
+    "Городские власти объявили о запуске четырёх ночных автобусных маршрутов, которые свяжут"
+    " центр с отдалёнными районами столицы уже с начала следующего месяца.",
+    "Автобусы будут ходить с полуночи до пяти утра с интервалом в двадцать минут, а проезд"
+    " будет стоить столько же, сколько и днём, сообщили в транспортном управлении.",
+    "В управлении добавили, что маршруты выбраны по заявкам жителей, которые собирали в"
+    " течение полугода, и что сеть расширят, если спрос окажется высоким.",
+    "Первые рейсы выйдут на линию в пятницу, а расписание опубликуют на сайте перевозчика и"
+    " на остановках, где также появятся новые указатели и карты маршрутов.",
+]
+BODY = "\n\n".join(PARAGRAPHS)
+SIDEBAR = (
+    '<aside class="sidebar"><h3>Популярное</h3><ul>'
+    + "".join(
+        f'<li><a href="/n/{i}">Другая новость номер {i} за сегодня</a></li>' for i in range(8)
+    )
+    + "</ul></aside>"
+)
+
+
+def body_of(html: str) -> str | None:
+    return extract_article(html, "https://news.example/2025/12/11/avtobusy").body
+
+
+def page(article: str, head: str = "") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8">{head}</head><body>'
+        '<nav><a href="/">Главная</a> <a href="/news/">Новости</a></nav>'
+        f"<main>{article}{SIDEBAR}</main><footer>© 2025 Редакция</footer></body></html>"
+    )
+
+
+def test_the_text_split_into_blocks_of_one_component() -> None:
+    """Each stretch of text in its own block, an image or an ad between them (a React
+    page's generated class names, a CMS's "article-text" blocks in grid cells)."""
+    blocks = "".join(
+        f'<div class="grid__cell"><div class="css-53u6y8"><p>{text}</p></div></div>'
+        f'<div class="grid__cell"><figure><img src="/{i}.jpg"></figure></div>'
+        for i, text in enumerate(PARAGRAPHS)
+    )
+    html = page(
+        f'<article><h1>Ночные автобусы</h1><section class="body">{blocks}</section></article>'
+    )
+    assert body_of(html) == BODY
+
+
+def test_subheadings_of_the_story_are_not_another_storys_headline() -> None:
+    parts = [f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>", f"<p>{PARAGRAPHS[2]}</p>"]
+    html = page(
+        "<article><header><h1>Ночные автобусы</h1></header>"
+        f'<div class="css-1r7ky0e"><div class="css-53u6y8">{parts[0]}</div>'
+        '<h2 class="css-sub">Что изменится</h2>'
+        f'<div class="css-53u6y8">{parts[1]}<p>{PARAGRAPHS[3]}</p></div></div></article>'
+    )
+    assert body_of(html) == "\n\n".join([*PARAGRAPHS[:2], "Что изменится", *PARAGRAPHS[2:]])
+
+
+def test_the_next_story_below_stays_out() -> None:
+    html = page(
+        '<article class="post"><h1 class="post__title">Ночные автобусы</h1>'
+        f'<div class="post__text"><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p></div></article>'
+        '<article class="post"><h2 class="post__title"><a href="/n/2">Трамваи продлят</a></h2>'
+        f'<div class="post__text"><p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></div></article>'
+    )
+    assert body_of(html) == "\n\n".join(PARAGRAPHS[:2])
+
+
+def test_a_bare_page_whose_paragraphs_stand_in_the_body() -> None:
+    html = (
+        "<html><head><title>Ночные автобусы</title></head><body><h1>Ночные автобусы</h1>"
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+        + f"<blockquote><p>{PARAGRAPHS[0]}</p></blockquote></body></html>"
+    )
+    assert body_of(html) == "\n\n".join([*PARAGRAPHS, PARAGRAPHS[0]])
+
+
+def test_a_dated_list_in_the_text_is_text() -> None:
+    entries = [
+        "12-14 января: хоккей, «Бинокор» против «Хумо», Дворец спорта, 2 000 зрителей",
+        "15-18 января: выставка катеров и яхт, выставочный центр, 5 000 посетителей",
+        "17 января: региональный конкурс «Город будущего», технопарк, 200 участников",
+    ]
+    html = page(
+        '<article><h1>Ночные автобусы</h1><div class="entry-content">'
+        f"<p>{PARAGRAPHS[0]}</p><p>Календарь событий января:</p>"
+        + "".join(f"<p>{entry}</p>" for entry in entries)
+        + f"<p>{PARAGRAPHS[1]}</p></div></article>"
+    )
+    assert body_of(html) == "\n\n".join(
+        [PARAGRAPHS[0], "Календарь событий января:", *entries, PARAGRAPHS[1]]
+    )
+
+
+def test_an_article_under_its_photos_copyright_line() -> None:
+    """ "© Provided by ..." opens the article's block: a credit, not a footer."""
+    html = page(
+        '<article class="articlecontent"><h1>Ночные автобусы</h1><section class="articlebody">'
+        '<span class="credit">© Предоставлено агентством «Дунё»</span><img src="/1.jpg">'
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS * 2)
+        + '</section></article><div class="comments-modul"><p>Помогите нам поддерживать'
+        " порядок в сообществе, сообщая о нарушениях правил поведения, оскорблениях и"
+        " спаме.</p></div>"
+    )
+    assert body_of(html) == BODY + "\n\n" + BODY
