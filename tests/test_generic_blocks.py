@@ -111,3 +111,17 @@ def test_an_article_under_its_photos_copyright_line() -> None:
         " спаме.</p></div>"
     )
     assert body_of(html) == BODY + "\n\n" + BODY
+
+
+def test_formulas_markup_stays_out_of_the_text() -> None:
+    """MathML carries its TeX source in an annotation: that is markup, not words."""
+    formula = (
+        '<math><semantics><mi>A</mi><annotation encoding="application/x-tex">'
+        "{\\displaystyle A=A^{\\mathsf {H}}}</annotation></semantics></math>"
+    )
+    html = page(
+        f"<article><h1>Ночные автобусы</h1><p>{PARAGRAPHS[0]} {formula}</p>"
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+        + "</article>"
+    )
+    assert body_of(html) == BODY

@@ -95,7 +95,7 @@ def class_verdict(el: Any) -> int:
 # What tags say: furniture whatever its text, inline markup, blocks, no text at all.
 JUNK_TAGS: Final = wordset(
     """nav aside footer header form button select textarea input label script style noscript
-    iframe svg canvas template object embed video audio dialog menu map ins
+    iframe svg canvas template object embed video audio dialog menu map ins math
     amp-ad amp-embed amp-sidebar amp-analytics amp-social-share amp-iframe amp-consent
     amp-user-notification amp-sticky-ad amp-auto-ads"""
 )
