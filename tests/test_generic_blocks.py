@@ -125,3 +125,21 @@ def test_formulas_markup_stays_out_of_the_text() -> None:
         + "</article>"
     )
     assert body_of(html) == BODY
+
+
+def test_a_long_dialog_inside_the_articles_block_stays_out() -> None:
+    """A consent dialog rendered inside the article's own wrapper, with more prose than the
+    article: it is still no part of the text."""
+    privacy = (
+        "Этот сайт использует файлы cookie, чтобы мы могли обеспечить вам наилучший опыт"
+        " использования, а также анализировать посещаемость и показывать релевантную рекламу."
+    )
+    html = page(
+        '<article class="post"><h1>Ночные автобусы</h1><div class="entry-content">'
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+        + '<div id="moove_gdpr_cookie_modal" class="gdpr_lightbox-hide">'
+        '<div class="moove-gdpr-modal-content">'
+        + f"<p>{privacy}</p>" * 8
+        + "</div></div></div></article>"
+    )
+    assert body_of(html) == BODY

@@ -21,6 +21,7 @@ from newsarchive.parsers.generic.names import (
     LINE,
     NEUTRAL,
     SECTIONS,
+    is_dialog,
 )
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.units import MAX_ELEMENTS
@@ -140,6 +141,8 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
     if tag in ("img", "br", "hr", "picture", "source", "wbr"):
         return NEUTRAL
     verdict = page.verdict(el)
+    if verdict == CONTAINER and is_dialog(el):
+        return CONTAINER  # a pop-up's prose is never the article's, however long
     # A block named or introduced as boilerplate, unless it holds most of the article
     # ("js-mediator-article", a mislabelled wrapper).
     if (verdict < 0 or (tag in SECTIONS and page.junk_block(el))) and (

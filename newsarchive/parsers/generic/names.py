@@ -81,6 +81,27 @@ def _names_verdict(classes: str, ident: str) -> int:
     return TEXT if TEXT in verdicts else min(verdicts, default=NEUTRAL)
 
 
+_DIALOG_WORDS: Final = wordset(
+    "cookie cookies gdpr consent popup popups modal modals overlay dialog"
+)
+
+
+def is_dialog(el: Any) -> bool:
+    """A dialog over the page (cookie consent, a subscription or paywall pop-up): never the
+    article, however much prose it holds.
+
+    >>> import lxml.html
+    >>> [is_dialog(lxml.html.fromstring(h)) for h in (
+    ...     '<div id="moove_gdpr_cookie_modal"></div>', '<div role="dialog"></div>',
+    ...     '<div class="entry-content"></div>')]
+    [True, True, False]
+    """
+    if el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true":
+        return True
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return any(word in _DIALOG_WORDS for name in names.split() for word in words_of(name))
+
+
 def class_verdict(el: Any) -> int:
     """What ``el``'s class and id names (or ``itemprop=articleBody``) say it is; a dialog
     (``role=dialog``, ``aria-modal=true``: cookie consent, a subscription pop-up) is
@@ -88,7 +109,7 @@ def class_verdict(el: Any) -> int:
     if el.get("itemprop") == "articleBody":
         return TEXT
     if el.get("role") in ("dialog", "alertdialog") or el.get("aria-modal") == "true":
-        return CONTAINER
+        return CONTAINER  # what is_dialog says too, before any name is read
     return _names_verdict(el.get("class") or "", el.get("id") or "")
 
 
