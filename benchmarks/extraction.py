@@ -131,35 +131,37 @@ def _row(label: str, values: list[float | None], fmt: str = "{:.3f}") -> str:
     return f"  {label:<30}" + "".join(f"{cell:>18}" for cell in cells)
 
 
-# (label, Scores attribute, the field a tool must extract for the row to apply)
-_REAL_ROWS = [
-    ("text precision (shingles)", "text_precision", "body"),
-    ("text recall (shingles)", "text_recall", "body"),
-    ("text F1 (shingles)", "text_f1", "body"),
-    ("title accuracy", "title_accuracy", "title"),
-    ("date accuracy (day)", "date_day_accuracy", "date"),
-    ("date accuracy (minute)", "date_accuracy", "date"),
-]
-_SELF_ROWS = [
-    ("title accuracy", "title_accuracy", "title"),
-    ("date accuracy (minute)", "date_accuracy", "date"),
-    ("date accuracy (day)", "date_day_accuracy", "date"),
-    ("article detection", "detection_accuracy", "detection"),
-    ("lead accuracy", "lead_accuracy", "lead"),
-    ("body precision (segments)", "body_precision", "body"),
-    ("body recall (segments)", "body_recall", "body"),
-    ("body F1 (segments)", "body_f1", "body"),
-    ("body start exact", "body_start_accuracy", "body"),
-    ("body end exact", "body_end_accuracy", "body"),
+# (label, Scores attribute, the field a tool must extract for the row to apply, the gold
+# field a corpus must hold for the row to be shown)
+_ROWS = [
+    ("text precision (shingles)", "text_precision", "body", "body"),
+    ("text recall (shingles)", "text_recall", "body", "body"),
+    ("text F1 (shingles)", "text_f1", "body", "body"),
+    ("title accuracy", "title_accuracy", "title", "title"),
+    ("date accuracy (day)", "date_day_accuracy", "date", "published"),
+    ("date accuracy (minute)", "date_accuracy", "date", "published"),
+    ("article detection", "detection_accuracy", "detection", "is_article"),
+    ("lead accuracy", "lead_accuracy", "lead", "lead"),
+    ("body precision (segments)", "body_precision", "body", "body_start"),
+    ("body recall (segments)", "body_recall", "body", "body_start"),
+    ("body F1 (segments)", "body_f1", "body", "body_start"),
+    ("body start exact", "body_start_accuracy", "body", "body_start"),
+    ("body end exact", "body_end_accuracy", "body", "body_end"),
 ]
 
 
 def _report(
-    title: str, tools: list[Tool], results: list[Scores], seconds: list[list[float]], real: bool
+    title: str,
+    tools: list[Tool],
+    results: list[Scores],
+    seconds: list[list[float]],
+    gold: set[str],
 ) -> None:
     print(title)
     print(f"  {'':<30}" + "".join(f"{tool.name:>18}" for tool in tools))
-    for label, key, needs in _REAL_ROWS if real else _SELF_ROWS:
+    for label, key, needs, shown_for in _ROWS:
+        if shown_for not in gold:
+            continue
         values = [
             getattr(result, key) if needs in tool.fields else None
             for tool, result in zip(tools, results, strict=True)
@@ -219,13 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         where = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
         dated = sum(1 for _, case in pages if "published" in case)
         kind = "real pages" if real else "self-written pages"
+        gold = {key for _, case in pages for key, value in case.items() if value}
         _report(
             f"\nextraction, {kind}: {len(pages)} pages ({dated} with a gold date) from {where},"
             f" {rounds} round{'s' if rounds > 1 else ''}",
             tools,
             results,
             seconds,
-            real,
+            gold,
         )
         if real and len(tools) > 1 and not args.quick:
             missed = _goals(tools, results, seconds)
