@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/timestamps.py
 	$(BIN)/python benchmarks/incremental.py
+	$(BIN)/python benchmarks/encoding.py
 	$(BIN)/python benchmarks/extraction.py
 
 $(STAMP): pyproject.toml
