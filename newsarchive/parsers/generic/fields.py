@@ -11,7 +11,7 @@ from typing import Any, Final
 from urllib.parse import urljoin
 
 from newsarchive.parsers.generic.helpers import link_chars, raw_text_of, text_of, wordset
-from newsarchive.parsers.generic.names import JUNK_TAGS, words_of
+from newsarchive.parsers.generic.names import JUNK_TAGS, LINE, name_verdict, words_of
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.structured import ld_names, ld_text
 from newsarchive.parsers.text import collapse
@@ -117,9 +117,23 @@ def read_tags(page: Page, scope: Any | None) -> tuple[str, ...]:
             names = (el.get("class") or "").lower()
             if el.tag == "a" and el.get("rel") == "tag":
                 found.append(page.text(el))
-            elif "tags" in names:
+            elif "tag" in names and any(_tag_list(name) for name in names.split()):
                 found += [page.text(a) for a in el.iter("a")]
     return tuple(dict.fromkeys(t for t in found if 0 < len(t) < 50))[:30]
+
+
+@lru_cache(maxsize=4096)
+def _tag_list(name: str) -> bool:
+    """A class name of a list of tags ("post-tags", "tagcloud"), not of a block that only
+    shares a word with one ("tags-share-box": share buttons).
+
+    >>> [_tag_list(n) for n in ("post-tags", "b-tagcloud", "tags-share-box", "stage")]
+    [True, True, False, False]
+    """
+    return name_verdict(name) == LINE and bool(_TAG_WORDS.intersection(words_of(name)))
+
+
+_TAG_WORDS: Final = frozenset({"tag", "tags", "tagcloud"})
 
 
 @lru_cache(maxsize=4096)

@@ -54,11 +54,11 @@ def words_of(value: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def _name_verdict(name: str) -> int:
+def name_verdict(name: str) -> int:
     """One class name's verdict: its last telling word decides ("entry-meta" is a meta line,
     "article__share" a share bar, "b-article__body" the text, "sidebar_right" a slot).
 
-    >>> [_name_verdict(n) for n in ("entry-meta", "b-article__body", "item-content__row--sidebar")]
+    >>> [name_verdict(n) for n in ("entry-meta", "b-article__body", "item-content__row--sidebar")]
     [-2, 1, -1]
     """
     for word in reversed(words_of(name)):
@@ -77,7 +77,7 @@ def _name_verdict(name: str) -> int:
 def _names_verdict(classes: str, ident: str) -> int:
     """An element's verdict: the text if any of its names says so ("post hentry
     category-news"), else the worst of them."""
-    verdicts = {_name_verdict(name) for name in (*classes.split(), ident) if name}
+    verdicts = {name_verdict(name) for name in (*classes.split(), ident) if name}
     return TEXT if TEXT in verdicts else min(verdicts, default=NEUTRAL)
 
 
