@@ -143,3 +143,19 @@ def test_a_long_dialog_inside_the_articles_block_stays_out() -> None:
         + "</div></div></div></article>"
     )
     assert body_of(html) == BODY
+
+
+def test_a_sentence_that_opens_with_the_headlines_words_keeps_them() -> None:
+    """Encyclopedias open with the subject in bold: the headline's words in a sentence, not
+    the headline repeated."""
+    html = page(
+        "<article><h1>Ночные автобусы</h1>"
+        "<p><b>Ночные автобусы</b> — городские маршруты, которые работают с полуночи до пяти"
+        " утра и связывают центр с отдалёнными районами.</p>"
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+        + "</article>"
+    )
+    assert body_of(html) == (
+        "Ночные автобусы — городские маршруты, которые работают с полуночи до пяти утра и"
+        " связывают центр с отдалёнными районами.\n\n" + BODY
+    )

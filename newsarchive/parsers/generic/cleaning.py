@@ -159,7 +159,12 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
     if not text:
         return NEUTRAL if tag in ("figure", "p", "td", "tr", "li") else LINE
     n = len(text)
-    if title_key is not None and abs(n - len(title_key)) < 10 and fold(text) == title_key:
+    if (
+        title_key is not None
+        and abs(n - len(title_key)) < 10
+        and fold(text) == title_key
+        and not _in_sentence(el, tag)
+    ):
         return LINE
     if n < 60 and fold(text) in page.site_keys:
         return LINE
@@ -181,6 +186,12 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
     ):
         return LINE
     return NEUTRAL
+
+
+def _in_sentence(el: Any, tag: str) -> bool:
+    """Inline words that a sentence goes on after: "<b>Knight Rider</b> ist eine Serie" opens
+    the text with the headline's words, it does not repeat the headline."""
+    return tag in INLINE and bool(el.tail and el.tail.strip())
 
 
 def _in_run(el: Any) -> bool:
