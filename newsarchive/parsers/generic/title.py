@@ -99,7 +99,11 @@ def read_title(page: Page, url: str | None) -> tuple[str | None, Any | None]:
             structured.append(found)
     structured += [meta.props[k] for k in ("og:title", "twitter:title") if k in meta.props]
     headings = _shown(page, page.root.iter("h1", "h2"))
-    h1 = next(((el, text) for el, text, _ in headings if el.tag == "h1"), None)
+    # The first <h1> that is not the site's logo ("<h1><a href=/>Engadget</a></h1>").
+    h1 = next(
+        ((el, text) for el, text, _ in headings if el.tag == "h1" and not _is_site(text, keys)),
+        None,
+    )
     keyed = [(fold(_strip_site(c, keys)), fold(c)) for c in structured]
     for shown in (headings, None):
         if shown is None:  # not an <h1>/<h2>: a headline styled by its class ("eTitle")
@@ -116,7 +120,16 @@ def read_title(page: Page, url: str | None) -> tuple[str | None, Any | None]:
     if meta.title_tag:
         parts = _SEPARATOR.split(meta.title_tag)
         ends = range(len(parts) + 1)
-        spans = (" ".join(parts[i:j]) for i in ends for j in ends if j > i)
+        # The headline opens the title or is its longest part: a span with neither is a
+        # section's or the site's name ("Roof Convicted ... : The Two-Way : NPR"), which the
+        # page shows too.
+        longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        spans = (
+            " ".join(parts[i:j])
+            for i in ends
+            for j in ends
+            if j > i and (i == 0 or i <= longest < j)
+        )
         options = {fold(o): o for o in spans if len(o) >= 10}
         matches = [(el, text) for el, text, key in headings if key in options]
         if not matches:
