@@ -42,3 +42,17 @@ def test_the_storys_headline(title: str, top: str, headline: str) -> None:
         f"<h1>{headline}</h1>{TEXT}</article></body></html>"
     )
     assert extract_article(html, "https://engadget.com/2025/12/11/sud").title == headline
+
+
+def test_the_structured_name_confirmed_by_the_page_over_an_unshown_headline() -> None:
+    """Wikipedia's JSON-LD "headline" is the short description; its "name" is what the page
+    shows as the headline."""
+    ld = (
+        '{"@context": "https://schema.org", "@type": "Article", "name": "Самарканд",'
+        ' "headline": "город в Узбекистане"}'
+    )
+    html = (
+        f'<html><head><script type="application/ld+json">{ld}</script></head><body><article>'
+        f"<h1>Самарканд</h1>{TEXT}</article></body></html>"
+    )
+    assert extract_article(html, "https://ru.wikipedia.org/wiki/Samarkand").title == "Самарканд"

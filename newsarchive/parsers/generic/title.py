@@ -94,9 +94,11 @@ def read_title(page: Page, url: str | None) -> tuple[str | None, Any | None]:
     keys = page.site_keys = _site_keys(meta, url)
     structured: list[str] = []
     if meta.article_ld is not None:
-        found = ld_text(meta.article_ld.get("headline")) or ld_text(meta.article_ld.get("name"))
-        if found:
-            structured.append(found)
+        # Both: Wikipedia's headline is the short description, its name the article's.
+        for key in ("headline", "name"):
+            found = ld_text(meta.article_ld.get(key))
+            if found and found not in structured:
+                structured.append(found)
     structured += [meta.props[k] for k in ("og:title", "twitter:title") if k in meta.props]
     headings = _shown(page, page.root.iter("h1", "h2"))
     # The first <h1> that is not the site's logo ("<h1><a href=/>Engadget</a></h1>").
