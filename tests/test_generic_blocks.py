@@ -159,3 +159,22 @@ def test_a_sentence_that_opens_with_the_headlines_words_keeps_them() -> None:
         "Ночные автобусы — городские маршруты, которые работают с полуночи до пяти утра и"
         " связывают центр с отдалёнными районами.\n\n" + BODY
     )
+
+
+def test_a_datelines_date_inside_the_sentence_stays() -> None:
+    """A press release opens with its dateline; the date's own <span> is part of the
+    sentence, not a date line to leave out."""
+    html = page(
+        "<article><h1>Ночные автобусы</h1>"
+        '<p>ТАШКЕНТ, <span class="xn-chron">11 декабря 2025</span> /Пресс-релиз/ -- Городские'
+        " власти объявили о запуске четырёх ночных автобусных маршрутов.</p>"
+        + "".join(f"<p>{text}</p>" for text in PARAGRAPHS[1:])
+        + "</article>"
+    )
+    assert body_of(html) == "\n\n".join(
+        [
+            "ТАШКЕНТ, 11 декабря 2025 /Пресс-релиз/ -- Городские власти объявили о запуске"
+            " четырёх ночных автобусных маршрутов.",
+            *PARAGRAPHS[1:],
+        ]
+    )

@@ -183,6 +183,7 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
             _is_meta_line(text)
             or (n < 100 and looks_dated(text) and not _sentence(text) and not _in_run(el))
         )
+        and not _in_sentence(el, tag)
     ):
         return LINE
     return NEUTRAL
@@ -190,8 +191,12 @@ def _junk_verdict(page: Page, el: Any, tag: str, title_key: str | None) -> int:
 
 def _in_sentence(el: Any, tag: str) -> bool:
     """Inline words that a sentence goes on after: "<b>Knight Rider</b> ist eine Serie" opens
-    the text with the headline's words, it does not repeat the headline."""
-    return tag in INLINE and bool(el.tail and el.tail.strip())
+    the text with the headline's words, it does not repeat the headline; "LOS ANGELES,
+    <span>July 16, 2015</span> /PRNewswire/ -- ..." is a dateline, not a date line."""
+    return tag in INLINE and el.tail is not None and _LETTER.search(el.tail) is not None
+
+
+_LETTER: Final = re.compile(r"[^\W\d_]")
 
 
 def _in_run(el: Any) -> bool:
