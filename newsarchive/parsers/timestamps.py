@@ -11,7 +11,9 @@ Besides Russian it reads the words of the region's other editions: Uzbek in Lati
 ``11 желтоқсан 2025``) and English (``yesterday 09:30``, ``March 11, 2020``, ``9:05 PM``).
 No word means different dates in two of them, so all are tried together; ``lang`` only
 settles what one word may mean (``may`` is a month to an English or Uzbek page, and
-"2 may" prose elsewhere) and picks dateparser's locale.
+"2 may" prose elsewhere) and picks dateparser's locale. A page in a language outside these
+(German ``12. März 2020``, French ``il y a 3 jours``) is read by dateparser in its own
+language, if dateparser knows it; with no ``lang``, the fallback reads Russian.
 
 Relative forms are read against ``now`` (when the page was fetched) on the site's local
 calendar, which is what the site's server used to render them. A compiled-regex fast path
@@ -552,16 +554,60 @@ _US_DATE: Final = re.compile(
 )
 
 
+# Written-out dates of any language dateparser knows: a day, a month word and a year
+# ("12. März 2020", "12 de marzo de 2020", "1er mars 2020"), or a month word, a day and a
+# year ("März 12, 2020"). Found from the year back, as years are rare in text; the word
+# before it is checked against every language's month names only when the shape fits.
+_YEAR: Final = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_BEFORE_YEAR: Final = re.compile(
+    rf"(?:(?<!\d){_DAY}(?:\.|º|er|st|nd|rd|th|)[ -](?:de |)(?P<dm>[^\W\d_]{{3,}})\.?(?: de|,|)"
+    rf"|(?<![^\W\d_])(?P<md>[^\W\d_]{{3,}})\.? {_DAY}(?:st|nd|rd|th|)(?:,|))[ -]\Z"
+)
+# Enough to reach back over "12 de septiembre de " and "31. Dezember ".
+_BEFORE_YEAR_REACH: Final = 24
+
+
+def _names_month(clean: str) -> bool:
+    """Whether a year in ``clean`` follows a day and a month name of any language."""
+    for year in _YEAR.finditer(clean):
+        end = year.start()
+        shape = _BEFORE_YEAR.search(clean, max(0, end - _BEFORE_YEAR_REACH), end)
+        if shape is not None and (shape["dm"] or shape["md"]) in _any_month_names():
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _any_month_names() -> frozenset[str]:
+    """The month names and abbreviations of every language dateparser knows (lower case)."""
+    from dateparser.data.languages_info import language_order
+
+    return frozenset(
+        word
+        for code in language_order
+        for word in _locale_words(_dateparser_info(code) or {}, _MONTH_KEYS)
+        if len(word) >= 3
+    )
+
+
 def looks_dated(text: str) -> bool:
     """Whether ``text`` may hold a timestamp: a cheap test for callers that would otherwise
     ask :func:`parse_timestamp` about every text of a page (on text it cannot read quickly,
     it asks dateparser, at about a millisecond a call). A bare clock only in short text.
+    Written-out dates of other languages are known by their shape, a month name between a
+    day and a year.
 
     >>> [looks_dated(t) for t in ("Bugun, 17:13", "11 желтоқсан", "5 daqiqa oldin", "Жаңалықтар")]
     [True, True, True, False]
+    >>> [looks_dated(t) for t in ("12. März 2020", "12 de marzo de 2020", "Top 10 Songs 2020")]
+    [True, True, False]
     """
-    return _DATE_HINT.search(_normalise(text)) is not None or (
-        len(text) <= 40 and _CLOCK.search(text) is not None
+    clean = _normalise(text)
+    return (
+        _DATE_HINT.search(clean) is not None
+        or (len(text) <= 40 and _CLOCK.search(text) is not None)
+        or _names_month(clean)
     )
 
 
@@ -844,27 +890,151 @@ _LOCALE_WORDS: Final[dict[str, frozenset[str]]] = {
 }
 
 
+# --- languages outside our vocabularies, as dateparser knows them ----------------------
+
+_LOCALE_WORD: Final = re.compile(r"[^\W\d_]+")  # a word of any script
+_MONTH_KEYS: Final = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+_TIME_UNITS: Final[dict[str, Precision]] = {"hour": "hour", "minute": "minute", "second": "second"}
+# Words that change what a date means, so a date read may start with them: weekdays, units,
+# "in" ("morgen, 10:00" is no "10:00" of today, "em 2 dias" no "2 dias" ago).
+_MEANING_KEYS: Final = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "year",
+    "month", "week", "day", "hour", "minute", "second", "in",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _dateparser_info(code: str) -> dict[str, Any] | None:
+    """dateparser's data for language ``code`` ("de", "sr-Latn"), None if it has none."""
+    # Imported here: dateparser costs ~50 ms to import, which the fast path never needs.
+    from dateparser.languages.loader import default_loader
+
+    try:
+        return default_loader.get_locale(code).info
+    except ValueError:  # "Unknown locale(s)"
+        return None
+
+
+def _locale_phrases(info: dict[str, Any], keys: tuple[str, ...]) -> Iterator[str]:
+    """The phrases (lower case) dateparser lists under ``keys`` in ``info``: top-level keys,
+    and its relative phrases' keys ("1 day ago")."""
+    relative = info.get("relative-type", {})
+    for key in keys:
+        for phrase in info.get(key) or relative.get(key, ()):
+            yield phrase.lower()
+
+
+def _locale_words(info: dict[str, Any], keys: tuple[str, ...]) -> Iterator[str]:
+    """The words of the phrases dateparser lists under ``keys`` in ``info``."""
+    for phrase in _locale_phrases(info, keys):
+        yield from _LOCALE_WORD.findall(phrase)
+
+
+class _Foreign(NamedTuple):
+    """What the fallback needs of a language dateparser reads and our vocabularies do not."""
+
+    code: str  # dateparser's name for it
+    date_order: str  # its convention for numeric dates: "DMY", "MDY", "YMD"
+    # Month names, today and yesterday, "ago": text with one of them is worth asking
+    # dateparser. Phrases of several words are looked for whole: the "il" of "il y a"
+    # alone is no reason to ask.
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+    starts: frozenset[str]  # every word a date may start with: those, "morgen", "Montag"
+    units: dict[str, Precision]  # words of hours, minutes, seconds: the precision of "ago"
+
+
+@lru_cache(maxsize=64)
+def _foreign(locale: str) -> _Foreign | None:
+    """dateparser's data for ``locale`` ("sr-Latn", else "sr"), or None if it knows neither."""
+    code = locale
+    info = _dateparser_info(code)
+    if info is None and "-" in locale:
+        code = locale.partition("-")[0]
+        info = _dateparser_info(code)
+    if info is None:
+        return None
+    # Today, yesterday, the day before: the relative words a date line holds.
+    keys = (*_MONTH_KEYS, "ago", "0 day ago", "1 day ago", "2 day ago")
+    listed = set(_locale_phrases(info, keys))
+    # One-letter words ("j" for jour) are too common in prose to be a reason.
+    words = frozenset(p for p in listed if _LOCALE_WORD.fullmatch(p) and len(p) > 1)
+    phrases = tuple(p for p in listed if not _LOCALE_WORD.fullmatch(p))
+    relative = tuple(info.get("relative-type", {}))  # "morgen", "letzte Woche"...
+    meaning = set(_locale_words(info, (*keys, *_MEANING_KEYS, *relative)))
+    units = {
+        word: precision
+        for key, precision in _TIME_UNITS.items()
+        for word in _locale_words(info, (key,))
+        if len(word) > 1
+    }
+    starts = frozenset(meaning - set(info.get("skip", ())))
+    return _Foreign(code, info.get("date_order", "DMY"), words, phrases, starts, units)
+
+
 def _worth_asking(clean: str, locale: str = "ru") -> bool:
     if len(clean) > _FALLBACK_MAX_LEN:
         return False
+    if locale == "ru":
+        words, tokens = _DATE_WORDS, _WORD
+    elif locale in _LOCALE_WORDS:
+        words, tokens = _LOCALE_WORDS[locale], _ANY_WORD
+    else:
+        foreign = _foreign(locale)
+        if foreign is None:  # a language dateparser does not read either
+            return False
+        if any(phrase in clean for phrase in foreign.phrases):
+            return True
+        words, tokens = foreign.words, _LOCALE_WORD
     if _TWO_NUMBERS.search(clean):
         return True
-    if locale == "ru":
-        return any(word in _DATE_WORDS for word in _WORD.findall(clean))
-    return any(word in _LOCALE_WORDS[locale] for word in _ANY_WORD.findall(clean))
+    return any(word in words for word in tokens.findall(clean))
 
 
+def _date_start(clean: str, foreign: _Foreign) -> str:
+    """``clean`` from its first number or date word on: dateparser reads no label before a
+    date ("Veröffentlicht am 12. März 2020"), and the fast path knows only our languages'.
+    """
+    for token in _DATE_TOKEN.finditer(clean):
+        if token[0].isdigit() or token[0] in foreign.starts:
+            return clean[token.start() :]
+    return clean
+
+
+_DATE_TOKEN: Final = re.compile(r"\d|[^\W\d_]+")
 _HAS_SECONDS = re.compile(r"\d:\d\d:\d\d|секунд|second|soniya|сония")
+_HAS_CLOCK = re.compile(r"\d ?[:h.] ?\d\d(?!\d)")  # "17:13", "17h13", "17.13 Uhr"
 
 
-def _dateparser_settings(tz_name: str, relative_base: datetime) -> dict[str, Any]:
-    """The dateparser configuration that measured right on Russian news timestamps.
+def _time_precision(clean: str, foreign: _Foreign | None) -> Precision:
+    """The precision of a time dateparser read: to the minute unless the text says more, or
+    (in another language's "vor 2 Stunden") its finest unit says less."""
+    if _HAS_SECONDS.search(clean):
+        return "second"
+    if foreign is None:
+        return "minute"
+    found = {foreign.units[word] for word in _LOCALE_WORD.findall(clean) if word in foreign.units}
+    if "second" in found:
+        return "second"
+    if "hour" in found and "minute" not in found and not _HAS_CLOCK.search(clean):
+        return "hour"
+    return "minute"
+
+
+def _dateparser_settings(
+    tz_name: str, relative_base: datetime, date_order: str = "DMY"
+) -> dict[str, Any]:
+    """The dateparser configuration that measured right on Russian news timestamps;
+    ``date_order`` is another language's convention for numeric dates.
 
     ``relative_base`` must be naive and hold the site's local wall time of the crawl: an
     aware or UTC base shifts "today" and every "N минут назад" by the zone's offset.
     """
     return {
-        "DATE_ORDER": "DMY",
+        "DATE_ORDER": date_order,
         "TIMEZONE": tz_name,
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DATES_FROM": "past",
@@ -878,8 +1048,11 @@ def _date_data_parser(tz_name: str, relative_base: datetime, locale: str = "ru")
     # Imported here: dateparser costs ~50 ms to import, which the fast path never needs.
     from dateparser import DateDataParser
 
-    settings = _dateparser_settings(tz_name, relative_base)
-    return DateDataParser(languages=[locale], settings=settings)
+    foreign = None if locale in _VOCABULARIES else _foreign(locale)
+    order = "DMY" if foreign is None else foreign.date_order  # ours read numbers day first
+    settings = _dateparser_settings(tz_name, relative_base, order)
+    code = locale if foreign is None else foreign.code
+    return DateDataParser(languages=[code], settings=settings)
 
 
 # dateparser's answer is a function of the text, the zone and the base alone, so it is kept for
@@ -931,7 +1104,7 @@ _CYRILLIC = re.compile(f"[{_CYR}]")
 
 
 def _locale(lang: str | None, clean: str) -> str:
-    """dateparser's locale for ``clean`` on a page in ``lang``: Russian unless told otherwise."""
+    """dateparser's locale for ``clean`` on a page in ``lang`` (our key): Russian if none."""
     if lang is None:
         return "ru"
     if lang == "uz":  # the script is the text's own
@@ -941,7 +1114,12 @@ def _locale(lang: str | None, clean: str) -> str:
 
 def _fallback(clean: str, raw: str, ctx: _Ctx, lang: str | None) -> Timestamp | None:
     locale = _locale(lang, clean)
-    if not _worth_asking(clean, locale) or (locale, clean) in _DATELESS:
+    if not _worth_asking(clean, locale):
+        return None
+    foreign = None if locale in _VOCABULARIES else _foreign(locale)
+    if foreign is not None:
+        clean = _date_start(clean, foreign)
+    if (locale, clean) in _DATELESS:
         return None
     tz_name = _dateparser_zone_name(ctx.zone)
     if tz_name is None:
@@ -952,7 +1130,7 @@ def _fallback(clean: str, raw: str, ctx: _Ctx, lang: str | None) -> Timestamp | 
         return None
     precision: Precision
     if period == "time":
-        precision = "second" if _HAS_SECONDS.search(clean) else "minute"
+        precision = _time_precision(clean, foreign)
         named = _NAMED_ZONE.search(clean)
         try:
             zone = (_zone_at(clean, named.start())[0] if named else None) or ctx.zone
@@ -987,17 +1165,23 @@ def _parse_fallback(
 
 @lru_cache(maxsize=64)
 def _language(lang: str | None) -> str | None:
-    """Our key for a language tag ("uz-Cyrl", "kk_KZ", "EN"), None for any other language.
+    """Our key for a language tag ("uz-Cyrl", "kk_KZ", "EN"); for any other language its
+    primary tag, with its script if it names one (dateparser's names: "de", "sr-Latn").
 
-    >>> [_language(tag) for tag in ("ru-RU", "uz", "uz_Latn", "UZ-CYRL", "kk", "de", None)]
-    ['ru', 'uz', 'uz-Latn', 'uz-Cyrl', 'kk', None, None]
+    >>> [_language(tag) for tag in ("ru-RU", "uz", "uz_Latn", "UZ-CYRL", "kk", "de-AT", None)]
+    ['ru', 'uz', 'uz-Latn', 'uz-Cyrl', 'kk', 'de', None]
+    >>> _language("sr_latn_RS"), _language("zh-Hant-TW"), _language(" ")
+    ('sr-Latn', 'zh-Hant', None)
     """
-    if not lang:
+    primary, _, rest = lang.strip().lower().replace("_", "-").partition("-") if lang else ("",) * 3
+    if not primary:
         return None
-    primary, _, script = lang.strip().lower().replace("_", "-").partition("-")
+    script = rest.partition("-")[0]
     if primary == "uz":
-        return {"latn": "uz-Latn", "cyrl": "uz-Cyrl"}.get(script[:4], "uz")
-    return primary if primary in _VOCABULARIES else None
+        return {"latn": "uz-Latn", "cyrl": "uz-Cyrl"}.get(script, "uz")
+    if primary in _VOCABULARIES:
+        return primary
+    return f"{primary}-{script.title()}" if len(script) == 4 and script.isalpha() else primary
 
 
 def parse_timestamp(
@@ -1008,7 +1192,8 @@ def parse_timestamp(
     ``now`` is the aware moment of the fetch; ``tz`` an IANA name or a tzinfo; ``lang`` the
     page's or site's language tag (``ru``, ``uz``, ``uz-Latn``, ``uz-Cyrl``, ``kk``, ``en``):
     every language's words are read whatever it is, and it settles only the words that
-    depend on it and dateparser's locale (None or another tag: Russian). Returns None
+    depend on it and dateparser's locale (None: Russian; another language dateparser knows,
+    ``de``, ``fr``: that one; one it does not: no fallback). Returns None
     for text without a timestamp, an impossible one, or one later than ``now`` plus
     ``SKEW_TOLERANCE``. Never raises for any ``text``; a naive ``now`` (ValueError) or an
     unknown ``tz`` (ZoneInfoNotFoundError) are the caller's errors and do raise.
