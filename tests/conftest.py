@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
 from newsarchive.demo import default_fixture_root
+from newsarchive.parsers.timestamps import Timestamp
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_SITE = default_fixture_root()
@@ -51,3 +54,22 @@ def expected_articles() -> list[dict[str, Any]]:
 def expected_rates() -> list[dict[str, Any]]:
     with (DEMO_SITE / "expected" / "rates.jsonl").open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
+
+
+def assert_reads(
+    found: Timestamp | None, text: str, expected: str | None, precision: str | None
+) -> None:
+    """A timestamp table row: ``found`` is the ``expected`` instant (ISO 8601 with its
+    offset) at ``precision``, with ``text`` as shown, in a fixed offset (never pytz, never
+    LMT); or None when nothing is expected."""
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.isoformat(), found.precision) == (expected, precision)
+    assert _ISO_OFFSET.match(found.isoformat())
+    assert found.raw == text
+    assert type(found.value.tzinfo) is timezone
+
+
+_ISO_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?[+-]\d\d:\d\d$")

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-__all__ = ["block_text", "collapse", "inline_text"]
+__all__ = ["block_text", "collapse", "inline_text", "unwrap"]
 
 # Tags whose content is never reader-visible text.
 _INVISIBLE = frozenset(
@@ -197,6 +198,22 @@ def _flush(buffer: list[str], out: list[str]) -> None:
         return
     for paragraph in _PARAGRAPH_END.split(text):
         _append(out, _normalise(paragraph))
+
+
+def unwrap(source: object) -> object:
+    """The lxml element a Scrapy response, a parsel ``Selector`` or an ``ElementTree`` holds;
+    any other input (str, bytes, an element) as it is. Parsers take all of these.
+
+    >>> from parsel import Selector
+    >>> unwrap(Selector(text="<p>x</p>")).tag, unwrap("<p>x</p>")
+    ('html', '<p>x</p>')
+    """
+    if not isinstance(source, str | bytes | etree._Element | etree._ElementTree):
+        source = getattr(source, "selector", source)  # a Scrapy response
+        source = getattr(source, "root", source)  # a parsel Selector
+    if isinstance(source, etree._ElementTree):
+        source = source.getroot()
+    return source
 
 
 def collapse(text: str) -> str:

@@ -77,6 +77,8 @@ import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+from newsarchive.parsers.text import unwrap
+
 if TYPE_CHECKING:
     from dateparser import DateDataParser
 
@@ -1266,11 +1268,7 @@ _UTF8_PARSER: Final = lxml.html.HTMLParser(encoding="utf-8")
 
 def _html_root(source: object) -> Any:
     """An lxml element for any input we accept, or None."""
-    if not isinstance(source, str | bytes | etree._Element | etree._ElementTree):
-        source = getattr(source, "selector", source)  # a Scrapy response
-        source = getattr(source, "root", source)  # a parsel Selector
-    if isinstance(source, etree._ElementTree):
-        source = source.getroot()
+    source = unwrap(source)
     if isinstance(source, etree._Element):
         return source
     if isinstance(source, bytes):

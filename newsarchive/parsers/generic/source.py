@@ -15,6 +15,8 @@ import charset_normalizer
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
+from newsarchive.parsers.text import unwrap
+
 # Input beyond this many bytes (characters, for str) is cut off: real article pages are far
 # smaller, and the cut keeps a hostile page from costing unbounded time and memory.
 MAX_INPUT: Final = 4_000_000
@@ -127,11 +129,7 @@ def decode_page(data: bytes) -> str:
 
 def parse_root(source: Any) -> Any:
     """An lxml root element for any input we accept, or None."""
-    if not isinstance(source, str | bytes | etree._Element | etree._ElementTree):
-        source = getattr(source, "selector", source)  # a Scrapy response
-        source = getattr(source, "root", source)  # a parsel Selector
-    if isinstance(source, etree._ElementTree):
-        source = source.getroot()
+    source = unwrap(source)
     if isinstance(source, etree._Element):
         root = source.getroottree().getroot()
         return root if isinstance(root.tag, str) else None
