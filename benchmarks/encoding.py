@@ -37,8 +37,7 @@ import charset_normalizer
 from lxml import etree
 from w3lib.encoding import html_to_unicode
 
-from newsarchive.parsers.generic import detect_encoding
-from newsarchive.parsers.generic.source import decode_page
+from newsarchive.parsers.encoding import decode_page, detect_encoding
 
 try:
     from bs4 import UnicodeDammit

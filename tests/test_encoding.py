@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsarchive.parsers.generic import detect_encoding, extract_article
-from newsarchive.parsers.generic.source import decode_page
+from newsarchive.parsers.encoding import decode_page, detect_encoding
+from newsarchive.parsers.generic import extract_article
 
 NOW = datetime(2025, 12, 12, 13, 0, tzinfo=UTC)
 CYRILLIC = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp866"]

@@ -75,8 +75,8 @@ from zoneinfo import ZoneInfo
 
 import lxml.html
 from lxml import etree
-from w3lib.encoding import html_to_unicode
 
+from newsarchive.parsers.encoding import decode_page
 from newsarchive.parsers.text import unwrap
 
 if TYPE_CHECKING:
@@ -1272,11 +1272,8 @@ def _html_root(source: object) -> Any:
     if isinstance(source, etree._Element):
         return source
     if isinstance(source, bytes):
-        # The charset may be declared only in a <meta> tag (windows-1251 sites).
-        try:
-            source = html_to_unicode(None, source)[1]
-        except LookupError:  # a declared codec that is no text encoding: charset="rot13"
-            source = source.decode("utf-8", "replace")
+        # As the extractor decodes them: the <meta> charset unless the bytes contradict it.
+        source = decode_page(source)
     if not isinstance(source, str) or not source.strip():
         return None
     try:

@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from newsarchive import __version__
 from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import ArticlePage
-from newsarchive.parsers.generic import detect_encoding
+from newsarchive.parsers.encoding import detect_encoding
 from newsarchive.parsers.page import read_rates
 from newsarchive.parsers.rates import RateBlock
 from newsarchive.pipelines.session import archive_for

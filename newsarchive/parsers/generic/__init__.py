@@ -57,8 +57,9 @@ How it reads a page, most trustworthy source first:
 (True, ('headline+text', 'date'))
 """
 
+from newsarchive.parsers.encoding import detect_encoding
 from newsarchive.parsers.generic.extract import extract_article
 from newsarchive.parsers.generic.model import GenericArticle
-from newsarchive.parsers.generic.source import MAX_INPUT, detect_encoding
+from newsarchive.parsers.generic.source import MAX_INPUT
 
 __all__ = ["MAX_INPUT", "GenericArticle", "detect_encoding", "extract_article"]
