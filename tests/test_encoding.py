@@ -12,6 +12,7 @@ import pytest
 
 from newsarchive.parsers.encoding import decode_page, detect_encoding
 from newsarchive.parsers.generic import extract_article
+from newsarchive.parsers.timestamps import published_from_html
 
 NOW = datetime(2025, 12, 12, 13, 0, tzinfo=UTC)
 CYRILLIC = ["cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp866"]
@@ -114,3 +115,15 @@ def test_a_stray_bad_byte_in_utf8_keeps_utf8() -> None:
     html = PAGE.format(meta='<meta charset="utf-8">').replace("саженцы", "саж\x00енцы")
     data = html.encode().replace(b"\x00", b"\xff")
     assert decode_page(data) == html.replace("\x00", "\ufffd")
+
+
+def test_published_from_html_decodes_bytes_as_the_extractor_does() -> None:
+    """A windows-1251 page that declares no charset: its Russian date line is read."""
+    page = (
+        '<html><body><h1>Снег в Ташкенте</h1><div class="date">11 декабря 2025, 17:13</div>'
+        "<p>В Ташкенте выпал первый снег, и коммунальные службы вышли на улицы.</p></body></html>"
+    ).encode("cp1251")
+    now = datetime(2025, 12, 12, 13, 0, tzinfo=UTC)
+    found = published_from_html(page, now=now, tz="Asia/Tashkent")
+    assert found is not None
+    assert found.isoformat() == "2025-12-11T17:13:00+05:00"
