@@ -617,6 +617,18 @@ DLE_PAGE = """<html><head><title>Новость</title></head><body>
             "2018-03-28T10:35:00+05:00",
         ),
         ("<p>Сегодня, 17:13</p>", None),  # not in a date container
+        # The head's other publication tags, in the order they are trusted
+        (
+            '<meta name="DC.date.issued" content="2025-12-10T09:15:00+05:00">'
+            '<meta name="citation_date" content="2025/12/09">',
+            "2025-12-10T09:15:00+05:00",
+        ),
+        ('<meta name="sailthru.date" content="2025-12-10 09:15:00">', "2025-12-10T09:15:00+05:00"),
+        # hAtom and Blogger: the instant is the title, the text a bare time
+        (
+            '<abbr class="published" title="2025-12-10T22:38:00+05:00">22:38</abbr>',
+            "2025-12-10T22:38:00+05:00",
+        ),
         ("<p>", None),
         ("", None),
     ],

@@ -62,6 +62,7 @@ None
 from __future__ import annotations
 
 import html as _html
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TZ",
+    "PUBLISHED_META",
     "SKEW_TOLERANCE",
     "Precision",
     "Timestamp",
@@ -1243,6 +1245,64 @@ _STRUCTURED: Final = [
     etree.XPath(f"//time[{_class_has('published')}]/@datetime"),
     etree.XPath("//article//time/@datetime | //main//time/@datetime"),
 ]
+# Meta tags that state the first publication, in the order they are trusted (names and
+# properties lowercased); the generic extractor reads the same list.
+PUBLISHED_META: Final = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "article:published",
+    "article.published",
+    "article_date_original",
+    "originalpublicationdate",
+    "datepublished",
+    "date_published",
+    "published_time",
+    "published_date",
+    "published-date",
+    "publication_date",
+    "publication-date",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "prism.publicationdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "rnews:datepublished",
+    "bt:pubdate",
+    "shareaholic:article_published_time",
+    "cxenseparse:recs:publishtime",
+)
+_META_RANK: Final = {name: rank for rank, name in enumerate(PUBLISHED_META)}
+_METAS: Final = etree.XPath("//meta[@content]")
+# hAtom and Blogger themes: <abbr class="published" title="2020-03-11T22:38:00+05:00">.
+_HATOM_PUBLISHED: Final = etree.XPath(f"//*[{_class_has('published')}]/@title")
+
+
+def _meta_dates(root: Any) -> Iterator[str]:
+    """The contents of the publication meta tags, most trusted name first."""
+    found = []
+    for meta in itertools.islice(_METAS(root), 500):  # a bound on hostile pages
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        rank = _META_RANK.get(key.strip())
+        if rank is not None:
+            found.append((rank, meta.get("content")))
+    found.sort(key=lambda item: item[0])
+    return (content for _, content in found)
+
+
 _ITEMPROP: Final = etree.XPath(
     "//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
 )
@@ -1323,6 +1383,8 @@ def _candidates(root: Any) -> Iterator[str]:
     for path in _STRUCTURED:
         yield from path(root)
     yield from _json_ld_dates(root)
+    yield from _meta_dates(root)
+    yield from _HATOM_PUBLISHED(root)
     yield from _ITEMPROP(root)
     for scope in _SCOPES(root):  # the article's own date line ...
         yield from _visible_dates(scope)

@@ -16,51 +16,14 @@ from lxml import etree
 
 from newsarchive.parsers.generic.page import Page
 from newsarchive.parsers.generic.structured import ld_text
-from newsarchive.parsers.timestamps import Timestamp
+from newsarchive.parsers.timestamps import PUBLISHED_META, Timestamp
 
 Reader = Callable[[str | None], Timestamp | None]
 
-# Meta names and properties (lowercased) that hold the first publication. Several may be
-# present and disagree (a CMS stamps ``article:published_time`` when the page is re-saved,
-# JSON-LD keeps the first instant): the earliest wins.
-PUBLISHED_META: Final = (
-    "article:published_time",
-    "og:article:published_time",
-    "og:published_time",
-    "article:published",
-    "article.published",
-    "article_date_original",
-    "originalpublicationdate",
-    "datepublished",
-    "date_published",
-    "published_time",
-    "published_date",
-    "published-date",
-    "publication_date",
-    "publication-date",
-    "publishdate",
-    "publish-date",
-    "publish_date",
-    "pubdate",
-    "dc.date.issued",
-    "dcterms.issued",
-    "dc.date.created",
-    "dcterms.created",
-    "dc.created",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "citation_publication_date",
-    "citation_date",
-    "citation_online_date",
-    "prism.publicationdate",
-    "sailthru.date",
-    "parsely-pub-date",
-    "rnews:datepublished",
-    "bt:pubdate",
-    "shareaholic:article_published_time",
-    "cxenseparse:recs:publishtime",
-)
+# Meta names and properties that hold the first publication (``PUBLISHED_META``, shared with
+# published_from_html). Several may be present and disagree (a CMS stamps
+# ``article:published_time`` when the page is re-saved, JSON-LD keeps the first instant): the
+# earliest wins.
 MODIFIED_META: Final = (
     "article:modified_time",
     "og:article:modified_time",
