@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.archive.files import ARCHIVE_SUFFIXES, archive_files, read_lines
+from newsarchive.schema import schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,39 +40,66 @@ PathArg = str | os.PathLike[str]
 _FOLDER_KINDS = {"articles": "article", "rates": "rates", "quarantine": "quarantined"}
 _RUNS_FILE = "runs.jsonl"
 
-_COLUMNS: dict[str, tuple[str, ...]] = {
-    "article": (
-        "kind", "schema_version", "id", "version", "site", "url", "title", "lead", "body",
-        "section", "author", "published_at", "published_precision", "published_raw",
-        "fetched_at", "lang", "content_hash",
-    ),
-    "rates": (
-        "kind", "schema_version", "site", "source", "as_of", "as_of_inferred", "currency",
-        "rate", "change", "change_percent", "observed_at", "url",
-    ),
-    "run": (
-        "kind", "schema_version", "run_id", "site", "started_at", "finished_at",
-        "finish_reason", "requests", "pages", "listing_pages", "articles_parsed",
-        "articles_new", "articles_updated", "articles_unchanged", "rate_rows", "errors",
-        "missing", "files", "recovered_runs", "health", "health_reasons", "exit_status",
-    ),
-}  # fmt: skip
-_INSTANTS = {"published_at", "fetched_at", "observed_at", "started_at", "finished_at"}
-_DATES = {"as_of"}
+# A column's dtype, read from the shipped JSON Schema of its kind (the one list of fields):
+# see _dtype. Which strings are names (a few values, repeated: "category") is the loader's
+# choice, not the schema's.
 _CATEGORIES = {
     "kind", "site", "section", "currency", "source", "published_precision", "lang",
     "finish_reason", "health",
 }  # fmt: skip
-_FLOATS = {"rate", "change", "change_percent"}
-_BOOLEANS = {"as_of_inferred"}
-_INTEGERS = {
-    "schema_version", "version", "requests", "pages", "listing_pages", "articles_parsed",
-    "articles_new", "articles_updated", "articles_unchanged", "rate_rows", "exit_status",
-}  # fmt: skip
-_TEXTS = {
-    "id", "url", "title", "lead", "body", "author", "published_raw", "content_hash", "run_id",
-}  # fmt: skip
-_OBJECTS = {"errors", "missing", "files", "recovered_runs", "health_reasons"}
+# Dates and instants are strings in JSON: their schema patterns tell them apart.
+_DAY_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+_INSTANT_PREFIX = "^\\d{4}-\\d{2}-\\d{2}T"
+
+
+def _dtype(name: str, field: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
+    """The loader's dtype for one schema property: "instant", "day", "category", "float",
+    "boolean", "integer", "object" or "text".
+
+    >>> _dtype("as_of", {"type": "string", "pattern": _DAY_PATTERN}, {})
+    'day'
+    >>> _dtype("requests", {"$ref": "#/$defs/count"}, {"count": {"type": "integer"}})
+    'integer'
+    """
+    if name in _CATEGORIES:
+        return "category"
+    field = _resolved(field, defs)
+    pattern = field.get("pattern", "")
+    if pattern == _DAY_PATTERN:
+        return "day"
+    if pattern.startswith(_INSTANT_PREFIX):
+        return "instant"
+    types = field.get("type", type(field.get("const")).__name__)
+    types = {types} if isinstance(types, str) else set(types)
+    for names, dtype in (
+        ({"number"}, "float"),
+        ({"boolean", "bool"}, "boolean"),
+        ({"integer", "int"}, "integer"),
+        ({"object", "array"}, "object"),
+    ):
+        if types & names:
+            return dtype
+    return "text"
+
+
+def _resolved(field: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``field`` with its ``$ref`` followed and, of ``oneOf``/``anyOf``, the non-null choice."""
+    for key in ("oneOf", "anyOf"):
+        if key in field:
+            choices = [c for c in field[key] if c.get("type") != "null"]
+            field = choices[0] if choices else field
+    ref = field.get("$ref")
+    return defs[ref.rpartition("/")[2]] if isinstance(ref, str) else field
+
+
+def _columns(kind: str) -> dict[str, str]:
+    """A kind's columns in the schema's order, each with its dtype."""
+    found = schema(kind)
+    defs = found.get("$defs", {})
+    return {name: _dtype(name, found["properties"][name], defs) for name in found["required"]}
+
+
+_COLUMNS: dict[str, dict[str, str]] = {kind: _columns(kind) for kind in ("article", "rates", "run")}
 
 
 class ArchiveReadError(ValueError):
@@ -130,7 +158,8 @@ def to_dataframe(
     Instants become ``datetime64[ns, UTC]`` (``published_at`` is converted from the site's
     offset; ``published_raw`` keeps what the page showed), ``as_of`` a naive day
     ``datetime64[ns]``, names ``category``, counts ``Int64``, rates ``float64``, texts
-    ``string``. Columns follow docs/records.md, also when there are no records.
+    ``string``. Columns follow the shipped JSON Schema of the kind (the order of docs/records.md),
+also when there are no records.
 
     >>> row = {"kind": "rates", "site": "everyday", "source": "ЦБ", "as_of": "2025-12-11",
     ...        "currency": "USD", "rate": 12020.9, "observed_at": "2025-12-11T13:00:01Z"}
@@ -156,31 +185,31 @@ def to_dataframe(
     known = _COLUMNS[kind]
     frame = frame.reindex(columns=[*known, *(c for c in frame.columns if c not in known)])
     return pandas.DataFrame(
-        {name: _typed_column(pandas, name, frame[name]) for name in frame.columns},
+        {name: _typed_column(pandas, known.get(name), frame[name]) for name in frame.columns},
         index=frame.index,
     )
 
 
-def _typed_column(pandas: Any, name: str, column: pd.Series) -> pd.Series:
-    if name in _INSTANTS:
+def _typed_column(pandas: Any, dtype: str | None, column: pd.Series) -> pd.Series:
+    if dtype == "instant":
         # pandas 3 parses strings to microseconds and pandas 2 to nanoseconds: pin one unit.
         parsed = pandas.to_datetime(column.astype(object), utc=True, format="ISO8601")
         return parsed.astype("datetime64[ns, UTC]")
-    if name in _DATES:
+    if dtype == "day":
         parsed = pandas.to_datetime(column.astype(object), format="%Y-%m-%d")
         return parsed.astype("datetime64[ns]")
-    if name in _CATEGORIES:
+    if dtype == "category":
         return column.astype(object).astype("category")
-    if name in _FLOATS:
+    if dtype == "float":
         return column.astype("float64")
-    if name in _BOOLEANS:
+    if dtype == "boolean":
         return column.astype(object).astype("boolean")
-    if name in _TEXTS:
+    if dtype == "text":
         return column.astype(object).astype("string")
-    if name in _OBJECTS:
+    if dtype == "object":
         return column.astype(object)
-    if name in _INTEGERS or _holds_integers(column):
-        # Counts, including fields newer than this module (``quarantined``): NA-safe integers.
+    if dtype == "integer" or _holds_integers(column):
+        # Counts, including fields newer than this module's schemas: NA-safe integers.
         return column.astype(object).astype("Int64")
     return column
 
