@@ -32,7 +32,7 @@ import fastjsonschema
 
 from newsarchive.records import SCHEMA_VERSION
 
-__all__ = ["KINDS", "SCHEMA_VERSION", "problem", "schema"]
+__all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "problem", "schema"]
 
 # Record kinds, each with its schema file <kind>.schema.json.
 KINDS = ("article", "rates", "run", "quarantined")
@@ -73,3 +73,40 @@ def problem(record: Any) -> str | None:
         field = ".".join(str(part) for part in error.path[1:])
         return (field or "record") + error.message.removeprefix(error.name or "data")
     return None
+
+
+def field_table(kind: str) -> str:
+    """The Markdown table of a kind's fields, in the schema's order, from its descriptions:
+    what docs/records.md shows (``scripts/record_docs.py`` writes it there).
+
+    >>> print(field_table("quarantined").splitlines()[2])
+    | `kind` | string | always `"quarantined"` |
+    """
+    document = schema(kind)
+    properties = document["properties"]
+    nullable = any("x-null-when" in field for field in properties.values())
+    header = ["field", "type", "meaning", *(["null when"] if nullable else [])]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name in document["required"]:
+        field = properties[name]
+        cells = [f"`{name}`", _json_type(field, document.get("$defs", {})), field["description"]]
+        if nullable:
+            cells.append(field.get("x-null-when", ""))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _json_type(field: dict[str, Any], defs: dict[str, Any]) -> str:
+    """The JSON type a reader sees: "string", "integer", "string or null"..."""
+    if "const" in field:
+        return "integer" if isinstance(field["const"], int) else "string"
+    if "enum" in field:
+        return "string or null" if None in field["enum"] else "string"
+    for key in ("oneOf", "anyOf"):
+        if key in field:
+            return " or ".join(_json_type(choice, defs) for choice in field[key])
+    ref = field.get("$ref")
+    if isinstance(ref, str):
+        return _json_type(defs[ref.rpartition("/")[2]], defs)
+    types = field.get("type", "object")
+    return " or ".join(types) if isinstance(types, list) else str(types)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from jsonschema import Draft202012Validator
 from newsarchive.archive import read_runs
 from newsarchive.demo import DemoServer
 from newsarchive.schema import KINDS, problem, schema
-from tests.conftest import DEMO_SITE, FAST, read_jsonl, run_cli
+from tests.conftest import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
 from tests.faults import WITH_WRONG_LANGUAGE
 
 
@@ -44,7 +46,22 @@ def test_schema_files_are_valid_2020_12(kind: str) -> None:
     document = schema(kind)
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(document)
-    assert document["properties"]["schema_version"] == {"const": 1}
+    assert document["properties"]["schema_version"]["const"] == 1
+    # The schema is the one list of fields: every one says what it holds (docs/records.md
+    # shows these words).
+    assert all(field.get("description") for field in document["properties"].values())
+
+
+def test_the_records_docs_are_the_schemas() -> None:
+    """docs/records.md's field tables are written from the schemas: stale docs fail here."""
+    result = subprocess.run(
+        [sys.executable, "scripts/record_docs.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_record_of_a_crawl_is_valid(crawled: Path) -> None:
