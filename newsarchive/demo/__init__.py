@@ -2,7 +2,8 @@
 
 The site's files live in the repository's ``fixtures/demo-site/`` (templates in ``pages/``,
 expected archive records in ``expected/``); :mod:`newsarchive.demo.server` serves them with
-time stamps rendered against the real clock (see its docstring for the timeline shift).
+time stamps rendered against the real clock (:mod:`newsarchive.demo.clock` explains the
+timeline shift).
 
 The names below are loaded lazily, so ``python -m newsarchive.demo.server`` runs cleanly.
 """
