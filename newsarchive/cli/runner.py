@@ -1,0 +1,212 @@
+"""One crawl run, as both ``crawl`` and ``demo`` start it, and what it prints when it ends.
+
+:class:`CrawlOptions` is what a command resolved from its arguments; :func:`run_crawl` takes
+the archive's lock, builds Scrapy's settings from ours, the site file's and the options, runs
+the spider, prints the summary and the reasons of an unhealthy run, and returns the exit
+status. The log handler installed here keeps Scrapy's own chatter out of an analyst's way.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsarchive.archive import (
+    ArchiveWriteError,
+    lock,
+    newer_schema_message,
+    newer_schema_version,
+)
+from newsarchive.cli.common import UsageError
+from newsarchive.health import EXIT_FAILED
+from newsarchive.sites import Site
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+
+# Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
+# people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
+_CHATTY_LOGGERS = ("scrapy", "twisted", "py.warnings")
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlOptions:
+    site: Site
+    out: Path
+    max_pages: int
+    max_articles: int
+    since: date | None
+    settings: dict[str, str]
+    verbose: bool
+    recheck_days: int = -1
+    resume: bool = False
+    compress: bool = False
+    max_missing_percent: float = 20.0
+
+
+def run_crawl(options: CrawlOptions) -> int:
+    # Scrapy is imported here, not at the top: 'newsarchive sites' and '--help' stay instant.
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from newsarchive import settings as defaults
+    from newsarchive.spiders import GenericSpider, NewsSpider
+
+    folder = options.out / options.site.name
+    version = newer_schema_version(folder)
+    if version is not None:
+        raise UsageError(newer_schema_message(folder, version))
+    # Taken before anything else, so a second run exits at once and touches nothing.
+    try:
+        lock.acquire(folder)
+    except OSError as error:
+        reason = f"{error.filename or folder}: {error.strerror or error}"
+        raise UsageError(f"output folder {options.out} is not writable ({reason})") from None
+    try:
+        settings = Settings()
+        settings.setmodule(defaults, priority="project")
+        # The site file's [throttle] over our defaults, under anything given with -s.
+        settings.setdict(options.site.throttle, priority="spider")
+        overrides: dict[str, Any] = {
+            "NEWSARCHIVE_DIR": str(options.out),
+            "NEWSARCHIVE_MAX_PAGES": options.max_pages,
+            "NEWSARCHIVE_MAX_ARTICLES": options.max_articles,
+            "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
+            "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
+            "NEWSARCHIVE_COMPRESS": options.compress,
+            "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
+            "LOGSTATS_INTERVAL": 0,
+            # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
+            # start and reset logger levels; analysts want warnings and progress, not start-up.
+            "LOG_INSTALL_ROOT_HANDLER": False,
+            **options.settings,
+        }
+        jobdir = folder / "job"
+        if options.resume:
+            overrides["JOBDIR"] = str(jobdir)
+        settings.setdict(overrides, priority="cmdline")
+        process = CrawlerProcess(settings)
+        _install_log_handler(settings, verbose=options.verbose)
+        # A described site is walked by its listings; any other by discovery.
+        spider = NewsSpider if options.site.article_url is not None else GenericSpider
+        crawler = process.create_crawler(spider)
+        started = time.monotonic()
+        process.crawl(crawler, site=options.site)
+        process.start()
+    finally:
+        lock.release(folder)
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    if options.resume and stats.get("finish_reason") == "finished":
+        # Done: the next --resume run must start from the first page, not from an empty queue.
+        shutil.rmtree(jobdir, ignore_errors=True)
+    print(_summary(options, stats, time.monotonic() - started))
+    write_error = stats.get("newsarchive/write_error")
+    if write_error:
+        print(
+            f"newsarchive: {write_error}; the crawl stopped, and the next run keeps what it wrote",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    status = stats.get("newsarchive/exit_status", EXIT_FAILED)
+    for reason in stats.get("newsarchive/health_reasons", []):
+        print(
+            f"newsarchive: unhealthy run of {options.site.start_urls[0]} "
+            f"({stats['newsarchive/health']}, exit status {status}): {reason}",
+            file=sys.stderr,
+        )
+    if status == EXIT_FAILED:
+        print(
+            "newsarchive: the crawl failed before it could finish; see the log above",
+            file=sys.stderr,
+        )
+    return int(status)
+
+
+def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
+    from newsarchive.extensions import already_archived, error_count
+
+    errors = {
+        key.removeprefix("newsarchive/errors/"): value
+        for key, value in sorted(stats.items())
+        if key.startswith("newsarchive/errors/")
+    }
+    error_detail = ", ".join(f"{kind}: {count}" for kind, count in errors.items())
+    files = stats.get("newsarchive/files") or []
+    already = already_archived(stats)
+    suffix = ".jsonl.gz" if options.compress else ".jsonl"
+    articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
+    lines = [
+        f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
+        f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
+        f"  pages fetched      {stats.get('response_received_count', 0)}",
+        f"  articles written   {stats.get('newsarchive/articles/new', 0)} new, "
+        f"{stats.get('newsarchive/articles/updated', 0)} updated ({already} already archived)",
+        f"  rate rows written  {stats.get('newsarchive/rates/new', 0)}",
+        f"  errors             {error_count(stats)}" + (f" ({error_detail})" if errors else ""),
+        f"  health             {stats.get('newsarchive/health', 'unknown')}",
+        *_fill_in_line(stats),
+        f"  archive            {options.out / options.site.name}/",
+    ]
+    lines += [f"    {path}" for path in files]
+    lines.append(
+        f'  load it with       duckdb -c "SELECT published_at, title FROM '
+        f"read_json('{articles_glob}') ORDER BY published_at DESC\""
+    )
+    return "\n".join(lines)
+
+
+def _fill_in_line(stats: dict[str, Any]) -> list[str]:
+    """Fields the site file's selectors missed and the generic extractor supplied: drift."""
+    filled = {
+        key.removeprefix("newsarchive/fallback/"): value
+        for key, value in sorted(stats.items())
+        if key.startswith("newsarchive/fallback/")
+    }
+    if not filled:
+        return []
+    counts = ", ".join(f"{name}: {count}" for name, count in filled.items())
+    return [f"  generic fill-ins   {counts} (the site file's selectors found nothing)"]
+
+
+def _install_log_handler(settings: Settings, *, verbose: bool) -> None:
+    log_file = settings.get("LOG_FILE")
+    handler: logging.Handler
+    if log_file:
+        mode = "a" if settings.getbool("LOG_FILE_APPEND") else "w"
+        handler = logging.FileHandler(log_file, mode=mode, encoding=settings.get("LOG_ENCODING"))
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+    )
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    if not verbose:
+        handler.addFilter(_for_analysts)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(handler.level)
+    # Scrapy sets its own logger to DEBUG, so every response and item makes a log record only
+    # for the handler to drop it: two records a page, about 2% of a fast crawl's time.
+    logging.getLogger("scrapy").setLevel(handler.level)
+
+
+def _for_analysts(record: logging.LogRecord) -> bool:
+    """Drop Scrapy's own chatter below warnings; fold exceptions into one line."""
+    if record.levelno < logging.WARNING and record.name.startswith(_CHATTY_LOGGERS):
+        return False
+    if record.exc_info and isinstance(record.exc_info[1], ArchiveWriteError):
+        return False  # the one line the run ends with says it
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg = f"{record.getMessage()} ({type(error).__name__}: {error})"
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+    return True
