@@ -21,11 +21,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from newsarchive.parsers.timestamps import (
-    Timestamp,
-    _dateparser_settings,
-    parse_timestamp,
-)
+from newsarchive.parsers.timestamps import Timestamp, parse_timestamp
+from newsarchive.parsers.timestamps.fallback import _dateparser_settings
 
 TZ = "Asia/Tashkent"
 NOW = datetime(2025, 12, 12, 18, 0, tzinfo=ZoneInfo(TZ))

@@ -27,10 +27,11 @@ from newsarchive import settings as defaults
 from newsarchive.archive import Archive
 from newsarchive.archive import files as archive_files
 from newsarchive.parsers import rates as rates_module
-from newsarchive.parsers import timestamps as timestamps_module
 from newsarchive.parsers.article import _finder
 from newsarchive.parsers.rates import parse_rates
 from newsarchive.parsers.text import collapse
+from newsarchive.parsers.timestamps import fallback as timestamps_fallback
+from newsarchive.parsers.timestamps import parse_timestamp
 from newsarchive.pipelines import (
     ArchiveWriterPipeline,
     DeduplicationPipeline,
@@ -242,14 +243,14 @@ def test_a_text_without_a_date_is_not_given_to_dateparser_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     asked: list[datetime] = []
-    real = timestamps_module._date_data_parser
+    real = timestamps_fallback._date_data_parser
 
     def counting(tz_name: str, base: datetime) -> Any:
         asked.append(base)
         return real(tz_name, base)
 
-    monkeypatch.setattr(timestamps_module, "_date_data_parser", counting)
-    parse = timestamps_module.parse_timestamp
+    monkeypatch.setattr(timestamps_fallback, "_date_data_parser", counting)
+    parse = parse_timestamp
     bases = [datetime(2025, 12, 11, 13, 0, second, tzinfo=UTC) for second in (1, 2, 3)]
     assert parse("Выпуск 12 от 5", now=bases[0]) is None
     assert len(asked) == 1
@@ -279,11 +280,11 @@ def test_dateparser_is_not_asked_about_text_it_reads_no_date_in() -> None:
     texts += [f"{n} {unit} назад" for n in ("5", "два", "") for unit in units]
     texts += [f"через {n} {unit}" for n in ("5", "два", "") for unit in units]
     base = datetime(2025, 12, 11, 18)
-    read = [t for t in texts if timestamps_module._dateparser_read("Asia/Tashkent", base, t)[0]]
+    read = [t for t in texts if timestamps_fallback._dateparser_read("Asia/Tashkent", base, t)[0]]
     assert len(read) > 200  # most of them are dates to dateparser
-    assert [text for text in read if not timestamps_module._worth_asking(text)] == []
+    assert [text for text in read if not timestamps_fallback._worth_asking(text)] == []
     skipped = ["автор: admin", "политика", "экономика", "5", "2018", "поделиться: telegram"]
-    assert [text for text in skipped if timestamps_module._worth_asking(text)] == []
+    assert [text for text in skipped if timestamps_fallback._worth_asking(text)] == []
 
 
 def test_without_the_deduplication_pipeline_the_filter_passes_everything(tmp_path: Path) -> None:

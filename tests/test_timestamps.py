@@ -16,11 +16,10 @@ from hypothesis import strategies as st
 from newsarchive.parsers.timestamps import (
     SKEW_TOLERANCE,
     Timestamp,
-    _parse_fallback,
-    _parse_fast,
     parse_timestamp,
     published_from_html,
 )
+from newsarchive.parsers.timestamps.parse import _parse_fallback, _parse_fast
 from tests.conftest import assert_reads
 
 TASH = "Asia/Tashkent"  # UTC+5, no DST

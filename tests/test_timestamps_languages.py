@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from newsarchive.parsers.timestamps import (
     SKEW_TOLERANCE,
     Timestamp,
-    _parse_fallback,
     looks_dated,
     parse_timestamp,
     published_from_html,
 )
+from newsarchive.parsers.timestamps.parse import _parse_fallback
 from tests.conftest import assert_reads
 
 TASH = "Asia/Tashkent"  # UTC+5

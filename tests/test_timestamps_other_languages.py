@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsarchive.parsers import timestamps as timestamps_module
 from newsarchive.parsers.generic import extract_article
+from newsarchive.parsers.timestamps import fallback as timestamps_fallback
 from newsarchive.parsers.timestamps import looks_dated, parse_timestamp
+from newsarchive.parsers.timestamps.foreign import _foreign
 from tests.conftest import assert_reads
 
 TASH = "Asia/Tashkent"  # UTC+5
@@ -91,22 +92,22 @@ def test_table_rows_are_unique() -> None:
 
 def test_date_order_is_the_languages_own() -> None:
     # dateparser's data: German writes numeric dates day first, Japanese year first.
-    assert timestamps_module._foreign("de").date_order == "DMY"
-    assert timestamps_module._foreign("ja").date_order == "YMD"
-    assert timestamps_module._foreign("sr-Latn").code == "sr-Latn"
-    assert timestamps_module._foreign("de-Latn").code == "de"  # a script it lacks
-    assert timestamps_module._foreign("tlh") is None
+    assert _foreign("de").date_order == "DMY"
+    assert _foreign("ja").date_order == "YMD"
+    assert _foreign("sr-Latn").code == "sr-Latn"
+    assert _foreign("de-Latn").code == "de"  # a script it lacks
+    assert _foreign("tlh") is None
 
 
 def test_prose_is_not_sent_to_dateparser(monkeypatch: pytest.MonkeyPatch) -> None:
     asked: list[str] = []
-    real = timestamps_module._dateparser_read
+    real = timestamps_fallback._dateparser_read
 
     def counting(tz_name: str, base: datetime, clean: str, locale: str = "ru") -> object:
         asked.append(clean)
         return real(tz_name, base, clean, locale)
 
-    monkeypatch.setattr(timestamps_module, "_dateparser_read", counting)
+    monkeypatch.setattr(timestamps_fallback, "_dateparser_read", counting)
     for text in ("Die Bundesregierung", "Politik und Wirtschaft", "Il a dit", "En el país"):
         for lang in ("de", "fr", "es"):
             assert parse_timestamp(text, now=T18, tz=TASH, lang=lang) is None

@@ -31,7 +31,7 @@ from newsarchive.parsers.generic.structured import read_head
 from newsarchive.parsers.generic.title import read_title, shown_headline
 from newsarchive.parsers.generic.units import find_units
 from newsarchive.parsers.text import block_text, collapse
-from newsarchive.parsers.timestamps import _resolve_zone
+from newsarchive.parsers.timestamps.model import _resolve_zone
 
 # The package's name, as before the extractor was split into modules: a handler set on it
 # (the fuzz tests' guard, a deployment's log filter) still sees the guard's warning.
