@@ -48,6 +48,8 @@ from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.generic import GenericArticle
 from newsarchive.parsers.page import read_rates
 from newsarchive.parsers.rates import RateBlock
+from newsarchive.parsers.rates.limits import _MAX_PERCENT, _MAX_RATE
+from newsarchive.parsers.rates.vocabulary import _ISO_CODES
 from newsarchive.parsers.timestamps import SKEW_TOLERANCE, Timestamp
 from newsarchive.records import ArticleItem, article_record, dumps, rate_items, rate_record
 from newsarchive.schema import problem
@@ -186,15 +188,15 @@ def check_block(block: RateBlock | None) -> None:
     assert len(set(currencies)) == len(currencies), currencies
     for rate in block.rates:
         assert re.fullmatch("[A-Z]{3}", rate.currency), rate
-        assert rate.currency in rates_module._ISO_CODES, rate
+        assert rate.currency in _ISO_CODES, rate
         assert isinstance(rate.rate, Decimal), rate
         assert rate.rate.is_finite(), rate
-        assert 0 < rate.rate < rates_module._MAX_RATE, rate
+        assert 0 < rate.rate < _MAX_RATE, rate
         if rate.change is not None:
             assert rate.change.is_finite(), rate
             assert abs(rate.change) < rate.rate, rate
         if rate.change_percent is not None:
-            assert abs(rate.change_percent) < rates_module._MAX_PERCENT, rate
+            assert abs(rate.change_percent) < _MAX_PERCENT, rate
     assert block.as_of is None or 1990 <= block.as_of.year <= 2100, block.as_of
     check_line(block.source)
 
