@@ -11,6 +11,7 @@ import pytest
 
 from newsarchive.archive import Archive, ArchiveBusyError, KnownArticle, lock, read_runs
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
+from tests.locks import lock_is_held
 
 
 def _article(number: int, version: int = 1, text: str = "текст") -> dict:
@@ -137,14 +138,14 @@ def test_one_writer_per_site(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"
-        assert Archive.is_busy(tmp_path, "s")
+        assert lock_is_held(tmp_path / "s")
         with pytest.raises(ArchiveBusyError, match="another run is writing"):
             Archive(tmp_path, "s", "run2").open()
     finally:
         holder.kill()
         holder.wait()
     # The kernel released the dead process's lock: no stale lock file blocks the next run.
-    assert not Archive.is_busy(tmp_path, "s")
+    assert not lock_is_held(tmp_path / "s")
     archive = Archive(tmp_path, "s", "run3")
     archive.open()
     archive.close()
@@ -155,8 +156,9 @@ def test_lock_is_reentrant_within_a_process(tmp_path: Path) -> None:
     archive = Archive(tmp_path, "s", "run")
     archive.open()  # the command holds the lock, the pipelines open the archive under it
     archive.close()
-    assert not Archive.is_busy(tmp_path, "s")
+    assert lock_is_held(tmp_path / "s")  # closing the archive left the command's hold
     lock.release(tmp_path / "s")
+    assert not lock_is_held(tmp_path / "s")
 
 
 HOLD_LOCK = """

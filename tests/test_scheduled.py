@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 
-from newsarchive.archive import Archive, read_runs
+from newsarchive.archive import read_runs
 from newsarchive.demo import DemoServer
 from tests.conftest import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
+from tests.locks import lock_is_held
 
 ADDED = "<p>Дополнено редакцией: поставки восстановлены к вечеру.</p>"
 
@@ -176,7 +177,7 @@ def test_second_run_exits_at_once_touching_nothing(tmp_path: Path) -> None:
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.2) as server:
         first = _start_crawl(server, out, *FAST, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 20
-        while not Archive.is_busy(out, "everyday"):
+        while not lock_is_held(out / "everyday"):
             assert time.monotonic() < deadline, "the first run never took the lock"
             time.sleep(0.05)
         before = sorted((p.name, p.stat().st_size) for p in (out / "everyday").rglob("*"))

@@ -105,11 +105,6 @@ class Archive:
         # per currency and day), kept in step with the store by ``_remember``.
         self._rates: dict[RateKey, str | None] = {}
 
-    @staticmethod
-    def is_busy(root: Path, site: str) -> bool:
-        """Whether another process is writing the site's archive now."""
-        return lock.is_held_elsewhere(root / site)
-
     def open(self) -> None:
         try:
             with self._writing():

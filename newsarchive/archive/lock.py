@@ -12,7 +12,7 @@ import fcntl
 from pathlib import Path
 from typing import IO
 
-__all__ = ["ArchiveBusyError", "acquire", "is_held_elsewhere", "release"]
+__all__ = ["ArchiveBusyError", "acquire", "release"]
 
 # folder → (open lock file, how many holders in this process)
 _HELD: dict[Path, tuple[IO[str], int]] = {}
@@ -48,16 +48,3 @@ def release(folder: Path) -> None:
     del _HELD[key]
     fcntl.flock(handle, fcntl.LOCK_UN)
     handle.close()
-
-
-def is_held_elsewhere(folder: Path) -> bool:
-    """Whether another process holds the folder's lock now (creates nothing)."""
-    if folder.resolve() in _HELD or not (folder / ".lock").exists():
-        return False
-    with (folder / ".lock").open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return False
