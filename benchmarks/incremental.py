@@ -17,7 +17,7 @@ from pathlib import Path
 
 from synthetic_site import PER_PAGE, SyntheticSite, crawl_command
 
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDFUL = 5
@@ -29,7 +29,7 @@ def crawl(url: str, out: Path) -> dict[str, object]:
     )
     if result.returncode != 0:
         sys.exit(f"crawl failed ({result.returncode}):\n{result.stderr}")
-    return read_runs(out / "everyday")[-1]
+    return list(load_runs(out / "everyday"))[-1]
 
 
 def seconds(run: dict[str, object]) -> float:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 from tests.conftest import FAST, read_jsonl, run_cli
 
 __all__ = [
@@ -647,7 +647,7 @@ def crawl(site: HostileSite, out: Path, name: str, *options: str) -> Crawl:
         timeout=CRAWL_TIMEOUT,
     )  # fmt: skip
     seconds = time.monotonic() - started
-    runs = read_runs(out / name)
+    runs = list(load_runs(out / name))
     return Crawl(
         base=site.url,
         returncode=result.returncode,

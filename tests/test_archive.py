@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.archive import Archive, ArchiveBusyError, KnownArticle, lock, read_runs
+from newsarchive.analysis import load_runs
+from newsarchive.archive import Archive, ArchiveBusyError, KnownArticle, lock
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
 from tests.locks import lock_is_held
 
@@ -185,7 +186,7 @@ def test_run_log_and_killed_runs_are_named(tmp_path: Path) -> None:
     archive.append_run({"kind": "run", "run_id": "run2"})
     archive.mark_listings_complete()
     archive.close()
-    assert [run["run_id"] for run in read_runs(folder)] == ["a", "run2"]
+    assert [run["run_id"] for run in load_runs(folder)] == ["a", "run2"]
     again = Archive(tmp_path, "s", "run3")
     again.open()
     assert again.listings_were_complete

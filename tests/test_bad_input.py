@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import load_articles
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE
 from newsarchive.records import SCHEMA_VERSION
 from newsarchive.sites import available_sites
@@ -331,7 +331,7 @@ def test_disk_full_mid_crawl(tmp_path: Path, compress: bool) -> None:
         assert match is not None, added
         stopped_run = match[1]
         assert _integrity(folder) == [("ok",)]
-        assert len(read_runs(folder)) == 1  # a run that could not finish writes no run record
+        assert len(list(load_runs(folder))) == 1  # a run that could not finish writes no run record
 
         rest = _crawl(site_file, out, *extra)
         assert rest.returncode == 0, rest.stderr
@@ -341,7 +341,7 @@ def test_disk_full_mid_crawl(tmp_path: Path, compress: bool) -> None:
     assert not list(folder.glob("*/*.part"))
     assert _integrity(folder) == [("ok",)]
     kept = len(list(load_articles(folder / "articles" / f"{stopped_run}-0001{suffix}")))
-    runs = read_runs(folder)
+    runs = list(load_runs(folder))
     assert [(run["articles_new"], run["recovered_runs"]) for run in runs] == [
         (3, []),
         (ARTICLES - 3 - kept, [stopped_run]),

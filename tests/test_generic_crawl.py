@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
 from newsarchive.demo.server import fixture_root
 from tests.conftest import FAST, read_jsonl, run_cli
@@ -37,7 +37,7 @@ def crawled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
                         "--out", str(out), *FAST)  # fmt: skip
         base = server.url.rstrip("/")
     records = {r["url"].removeprefix(base): r for r in read_jsonl(out / site / "articles")}
-    return site, result, again, records, read_runs(out / site)
+    return site, result, again, records, list(load_runs(out / site))
 
 
 def test_exactly_the_articles_are_archived(crawled: Any) -> None:
@@ -109,4 +109,4 @@ def test_site_file_gaps_are_filled_and_counted(tmp_path: Path) -> None:
         r["id"]: r["title"] for r in read_jsonl(tmp_path / "archive" / "everyday" / "articles")
     }
     assert titles == {row["id"]: row["title"] for row in expected_articles()}
-    assert read_runs(tmp_path / "archive" / "everyday")[-1]["fallbacks"] == {"title": 28}
+    assert list(load_runs(tmp_path / "archive" / "everyday"))[-1]["fallbacks"] == {"title": 28}

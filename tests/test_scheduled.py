@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
 from tests.conftest import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
 from tests.locks import lock_is_held
@@ -115,7 +115,7 @@ def test_rerun_archives_exactly_what_is_new_or_changed(tmp_path: Path) -> None:
         f"{base}society/16910-post.html"
     ]
 
-    runs = read_runs(out / "everyday")
+    runs = list(load_runs(out / "everyday"))
     assert [(r["articles_new"], r["articles_updated"], r["health"]) for r in runs] == [
         (28, 0, "ok"),
         (1, 1, "ok"),
@@ -243,7 +243,7 @@ def test_markup_drift_is_an_exit_status(
         )
     assert result.returncode == status, result.stderr
     assert message in result.stderr
-    runs = read_runs(tmp_path / "archive" / "everyday")
+    runs = list(load_runs(tmp_path / "archive" / "everyday"))
     assert runs[-1]["exit_status"] == status
 
 
@@ -275,11 +275,11 @@ def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
         assert (out / "everyday" / "job").is_dir()
-        first = read_runs(out / "everyday")[-1]
+        first = list(load_runs(out / "everyday"))[-1]
         assert first["finish_reason"] == "shutdown"
         resumed = _crawl(server, out, "--resume")
     assert resumed.returncode == 0, resumed.stderr
-    second = read_runs(out / "everyday")[-1]
+    second = list(load_runs(out / "everyday"))[-1]
     assert first["articles_new"] + second["articles_new"] == 28
     assert first["articles_new"] > 0
     # It went on from the queue: nothing archived by the first run was fetched again.
@@ -298,6 +298,6 @@ def test_after_a_limited_or_killed_run_the_next_one_walks_every_listing_page(
         assert _crawl(server, out, "--max-pages", "1").returncode == 0
         assert _crawl(server, out).returncode == 0
         assert _crawl(server, out).returncode == 0
-    runs = read_runs(out / "everyday")
+    runs = list(load_runs(out / "everyday"))
     assert [(r["listing_pages"], r["articles_new"]) for r in runs] == [(1, 10), (3, 18), (1, 0)]
     assert runs[2]["requests"] == 2

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from newsarchive.archive import read_runs
+from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
 from newsarchive.schema import KINDS, problem, schema
 from tests.conftest import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
@@ -38,7 +38,7 @@ def _records(folder: Path) -> list[dict[str, Any]]:
     for path in sorted(folder.rglob("*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             records.extend(json.loads(line) for line in handle)
-    return records + read_runs(folder / "everyday")
+    return records + list(load_runs(folder / "everyday"))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -155,7 +155,7 @@ def test_invalid_records_are_quarantined_not_archived(tmp_path: Path) -> None:
     assert first["reason"] == "lang must match pattern ^[a-z]{2,3}$"
     assert first["url"] == first["record"]["url"]
     assert problem(first) is None
-    run = read_runs(out / "everyday")[-1]
+    run = list(load_runs(out / "everyday"))[-1]
     assert (run["quarantined"], run["errors"]["invalid_record"], run["health"]) == (
         28,
         28,

@@ -49,7 +49,6 @@ __all__ = [
     "SqliteStore",
     "newer_schema_message",
     "newer_schema_version",
-    "read_runs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -319,15 +318,6 @@ def newer_schema_message(folder: Path, version: int) -> str:
         f"{folder} holds records of schema_version {version}, newer than this newsarchive "
         f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
     )
-
-
-def read_runs(folder: Path) -> list[dict[str, Any]]:
-    """The run records of a site's archive folder, oldest first."""
-    path = folder / RUNS_FILE
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.endswith("\n")]
 
 
 def _trim_torn_line(path: Path) -> None:
