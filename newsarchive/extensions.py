@@ -11,38 +11,21 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
+from newsarchive.counters import RunCounts
+
 logger = logging.getLogger("newsarchive.progress")
 
-__all__ = ["CrawlProgress", "already_archived", "error_count", "progress_line"]
-
-
-def error_count(stats: dict[str, object]) -> int:
-    """Requests and items that failed, from a crawl's stats."""
-    return sum(
-        int(value)
-        for key, value in stats.items()
-        if key.startswith("newsarchive/errors/") and isinstance(value, int)
-    )
-
-
-def already_archived(stats: dict[str, object]) -> int:
-    """Articles the run met that the archive already held: re-fetched unchanged, or skipped."""
-    return int(stats.get("newsarchive/articles/unchanged", 0) or 0) + int(  # type: ignore[call-overload]
-        stats.get("newsarchive/articles/skipped_archived", 0) or 0  # type: ignore[call-overload]
-    )
+__all__ = ["CrawlProgress", "progress_line"]
 
 
 def progress_line(stats: dict[str, object], elapsed: float) -> str:
     """One line: pages fetched and their rate, articles, rate rows and errors so far."""
-    pages = int(stats.get("response_received_count", 0) or 0)  # type: ignore[call-overload]
-    new = stats.get("newsarchive/articles/new", 0)
-    updated = stats.get("newsarchive/articles/updated", 0)
-    unchanged = already_archived(stats)
-    rates = stats.get("newsarchive/rates/new", 0)
-    rate = pages / elapsed if elapsed > 0 else 0.0
+    counts = RunCounts.from_stats(stats)
+    rate = counts.pages / elapsed if elapsed > 0 else 0.0
     return (
-        f"pages {pages} ({rate:.1f}/s) | articles {new} new, {updated} updated, "
-        f"{unchanged} already archived | rate rows {rates} | errors {error_count(stats)}"
+        f"pages {counts.pages} ({rate:.1f}/s) | articles {counts.articles_new} new, "
+        f"{counts.articles_updated} updated, {counts.already_archived} already archived | "
+        f"rate rows {counts.rates_new} | errors {counts.error_count}"
     )
 
 

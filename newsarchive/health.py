@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from newsarchive.counters import RunCounts
+
 __all__ = [
     "EXIT_BUSY",
     "EXIT_FAILED",
@@ -60,26 +62,28 @@ def assess(
     Shares of empty fields are judged only over ``min_articles`` or more articles: one dateless
     story among the two a quiet hour brings is not markup drift.
     """
-    listing_pages = stats.get("newsarchive/listing/pages", 0)
-    if not listing_pages:
+    counts = RunCounts.from_stats(stats)
+    if not counts.listing_pages:
         return Health("unreachable", EXIT_UNREACHABLE, ("no listing page could be fetched",))
-    if not stats.get("newsarchive/listing/article_links", 0):
-        reason = f"{listing_pages} listing page(s) held no article link; has the markup changed?"
+    if not counts.listing_article_links:
+        reason = (
+            f"{counts.listing_pages} listing page(s) held no article link; has the markup changed?"
+        )
         return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
-    parsed = stats.get("newsarchive/articles/parsed", 0)
-    requested = stats.get("newsarchive/articles/requested", 0)
+    parsed = counts.articles_parsed
+    requested = counts.articles_requested
     if (
         requested
         and not parsed
-        and stats.get("newsarchive/discovery/not_articles", 0)
-        and not stats.get("newsarchive/articles/skipped_archived", 0)
+        and counts.discovery_not_articles
+        and not counts.articles_skipped_archived
     ):
         # Pages fetched as candidates were all something else, and no archived article was
         # even seen: the generic reader recognises nothing on this site any more.
         reason = f"none of {requested} pages fetched as articles looked like one"
         return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
-    missing = {field: stats.get(f"newsarchive/missing/{field}", 0) for field in REQUIRED_FIELDS}
-    if parsed and stats.get("newsarchive/articles/incomplete", 0) == parsed:
+    missing = {field: counts.missing.get(field, 0) for field in REQUIRED_FIELDS}
+    if parsed and counts.articles_incomplete == parsed:
         reason = f"none of {parsed} article pages had a title and a body; has the markup changed?"
         return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
     reasons = tuple(
@@ -90,8 +94,7 @@ def assess(
     )
     if reasons:
         return Health("fields_missing", EXIT_FIELDS_MISSING, reasons)
-    quarantined = stats.get("newsarchive/quarantined", 0)
-    if quarantined:
-        reason = f"{quarantined} record(s) failed the schema and were quarantined"
+    if counts.quarantined:
+        reason = f"{counts.quarantined} record(s) failed the schema and were quarantined"
         return Health("invalid_records", EXIT_INVALID_RECORDS, (reason,))
     return Health("ok", EXIT_OK)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsarchive.counters import RunCounts
 from newsarchive.health import Health
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.rates import RateBlock
@@ -162,10 +163,7 @@ def run_record(
     recovered_runs: list[str],
 ) -> dict[str, Any]:
     """What one run did, for ``runs.jsonl``: counts, errors by kind, health."""
-
-    def count(key: str) -> int:
-        return int(stats.get(f"newsarchive/{key}", 0))
-
+    counts = RunCounts.from_stats(stats)
     return {
         "kind": "run",
         "schema_version": SCHEMA_VERSION,
@@ -174,30 +172,18 @@ def run_record(
         "started_at": _utc(started_at),
         "finished_at": _utc(finished_at),
         "finish_reason": stats.get("finish_reason"),
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "pages": int(stats.get("response_received_count", 0)),
-        "listing_pages": count("listing/pages"),
-        "articles_parsed": count("articles/parsed"),
-        "articles_new": count("articles/new"),
-        "articles_updated": count("articles/updated"),
-        "articles_unchanged": count("articles/unchanged"),
-        "rate_rows": count("rates/new"),
-        "quarantined": count("quarantined"),
-        "errors": {
-            key.removeprefix("newsarchive/errors/"): int(value)
-            for key, value in sorted(stats.items())
-            if key.startswith("newsarchive/errors/")
-        },
-        "missing": {
-            key.removeprefix("newsarchive/missing/"): int(value)
-            for key, value in sorted(stats.items())
-            if key.startswith("newsarchive/missing/")
-        },
-        "fallbacks": {
-            key.removeprefix("newsarchive/fallback/"): int(value)
-            for key, value in sorted(stats.items())
-            if key.startswith("newsarchive/fallback/")
-        },
+        "requests": counts.requests,
+        "pages": counts.pages,
+        "listing_pages": counts.listing_pages,
+        "articles_parsed": counts.articles_parsed,
+        "articles_new": counts.articles_new,
+        "articles_updated": counts.articles_updated,
+        "articles_unchanged": counts.articles_unchanged,
+        "rate_rows": counts.rates_new,
+        "quarantined": counts.quarantined,
+        "errors": counts.errors,
+        "missing": counts.missing,
+        "fallbacks": counts.fallbacks,
         "files": files,
         "recovered_runs": recovered_runs,
         "health": health.status,

@@ -33,6 +33,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsarchive import counters
 from newsarchive.parsers.article import ArticlePage, ArticleSelectors
 from newsarchive.parsers.page import ArticleReading, read_article_page, selector_for
 from newsarchive.parsers.rates import Rate, RateBlock
@@ -173,7 +174,7 @@ class PageReader:
             except _WorkerLost:
                 reading = None
             if reading is not None:
-                self.count("newsarchive/parse_worker/pages")
+                self.count(counters.PARSE_WORKER_PAGES)
                 return reading
         started = time.perf_counter()
         reading = here()
@@ -219,7 +220,7 @@ class PageReader:
         channel = self.channel = _Channel(self.site, self._lost)
         self.connecting = loop.create_task(loop.create_connection(lambda: channel, sock=ours))
         self.connecting.add_done_callback(self._connected)
-        self.count("newsarchive/parse_worker/started")
+        self.count(counters.PARSE_WORKER_STARTED)
         logger.info("parsing moved to a worker process (pid %d)", self.process.pid)
 
     def _connected(self, task: asyncio.Task[Any]) -> None:
@@ -231,7 +232,7 @@ class PageReader:
             return  # closed by us
         self.enabled = False
         self.channel = None
-        self.count("newsarchive/parse_worker/lost")
+        self.count(counters.PARSE_WORKER_LOST)
         status = None
         if self.process is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -1,4 +1,5 @@
-from newsarchive.extensions import error_count, progress_line
+from newsarchive.counters import RunCounts
+from newsarchive.extensions import progress_line
 
 
 def test_progress_line() -> None:
@@ -12,7 +13,7 @@ def test_progress_line() -> None:
         "newsarchive/errors/TimeoutError": 1,
         "newsarchive/files": ["a.jsonl"],
     }
-    assert error_count(stats) == 3
+    assert RunCounts.from_stats(stats).error_count == 3
     assert progress_line(stats, 10.0) == (
         "pages 40 (4.0/s) | articles 5 new, 1 updated, 30 already archived | rate rows 3 | errors 3"
     )

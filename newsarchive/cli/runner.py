@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsarchive import counters
 from newsarchive.archive import (
     ArchiveWriteError,
     lock,
@@ -24,6 +25,7 @@ from newsarchive.archive import (
     newer_schema_version,
 )
 from newsarchive.cli.common import UsageError
+from newsarchive.counters import RunCounts
 from newsarchive.health import EXIT_FAILED
 from newsarchive.sites import Site
 
@@ -107,18 +109,18 @@ def run_crawl(options: CrawlOptions) -> int:
         # Done: the next --resume run must start from the first page, not from an empty queue.
         shutil.rmtree(jobdir, ignore_errors=True)
     print(_summary(options, stats, time.monotonic() - started))
-    write_error = stats.get("newsarchive/write_error")
+    write_error = stats.get(counters.WRITE_ERROR)
     if write_error:
         print(
             f"newsarchive: {write_error}; the crawl stopped, and the next run keeps what it wrote",
             file=sys.stderr,
         )
         return EXIT_FAILED
-    status = stats.get("newsarchive/exit_status", EXIT_FAILED)
-    for reason in stats.get("newsarchive/health_reasons", []):
+    status = stats.get(counters.EXIT_STATUS, EXIT_FAILED)
+    for reason in stats.get(counters.HEALTH_REASONS, []):
         print(
             f"newsarchive: unhealthy run of {options.site.start_urls[0]} "
-            f"({stats['newsarchive/health']}, exit status {status}): {reason}",
+            f"({stats[counters.HEALTH]}, exit status {status}): {reason}",
             file=sys.stderr,
         )
     if status == EXIT_FAILED:
@@ -130,28 +132,22 @@ def run_crawl(options: CrawlOptions) -> int:
 
 
 def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
-    from newsarchive.extensions import already_archived, error_count
-
-    errors = {
-        key.removeprefix("newsarchive/errors/"): value
-        for key, value in sorted(stats.items())
-        if key.startswith("newsarchive/errors/")
-    }
-    error_detail = ", ".join(f"{kind}: {count}" for kind, count in errors.items())
-    files = stats.get("newsarchive/files") or []
-    already = already_archived(stats)
+    counts = RunCounts.from_stats(stats)
+    error_detail = ", ".join(f"{kind}: {count}" for kind, count in counts.errors.items())
+    files = stats.get(counters.FILES) or []
     suffix = ".jsonl.gz" if options.compress else ".jsonl"
     articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
     lines = [
         f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
         f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
-        f"  pages fetched      {stats.get('response_received_count', 0)}",
-        f"  articles written   {stats.get('newsarchive/articles/new', 0)} new, "
-        f"{stats.get('newsarchive/articles/updated', 0)} updated ({already} already archived)",
-        f"  rate rows written  {stats.get('newsarchive/rates/new', 0)}",
-        f"  errors             {error_count(stats)}" + (f" ({error_detail})" if errors else ""),
-        f"  health             {stats.get('newsarchive/health', 'unknown')}",
-        *_fill_in_line(stats),
+        f"  pages fetched      {counts.pages}",
+        f"  articles written   {counts.articles_new} new, {counts.articles_updated} updated "
+        f"({counts.already_archived} already archived)",
+        f"  rate rows written  {counts.rates_new}",
+        f"  errors             {counts.error_count}"
+        + (f" ({error_detail})" if counts.errors else ""),
+        f"  health             {stats.get(counters.HEALTH, 'unknown')}",
+        *_fill_in_line(counts),
         f"  archive            {options.out / options.site.name}/",
     ]
     lines += [f"    {path}" for path in files]
@@ -162,17 +158,12 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     return "\n".join(lines)
 
 
-def _fill_in_line(stats: dict[str, Any]) -> list[str]:
+def _fill_in_line(counts: RunCounts) -> list[str]:
     """Fields the site file's selectors missed and the generic extractor supplied: drift."""
-    filled = {
-        key.removeprefix("newsarchive/fallback/"): value
-        for key, value in sorted(stats.items())
-        if key.startswith("newsarchive/fallback/")
-    }
-    if not filled:
+    if not counts.fallbacks:
         return []
-    counts = ", ".join(f"{name}: {count}" for name, count in filled.items())
-    return [f"  generic fill-ins   {counts} (the site file's selectors found nothing)"]
+    filled = ", ".join(f"{name}: {count}" for name, count in counts.fallbacks.items())
+    return [f"  generic fill-ins   {filled} (the site file's selectors found nothing)"]
 
 
 def _install_log_handler(settings: Settings, *, verbose: bool) -> None:

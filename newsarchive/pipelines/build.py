@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsarchive import counters
 from newsarchive.records import ArticleItem, RateItem, article_record, rate_record
 
 logger = logging.getLogger(__name__)
@@ -34,14 +35,14 @@ class RecordBuilderPipeline:
         if not isinstance(item, ArticleItem):
             return item
         record = article_record(item)
-        self.stats.inc_value("newsarchive/articles/parsed")
+        self.stats.inc_value(counters.ARTICLES_PARSED)
         for field in WATCHED_FIELDS:
             if not record[field]:
-                self.stats.inc_value(f"newsarchive/missing/{field}")
+                self.stats.inc_value(counters.MISSING + field)
         missing = [field for field in REQUIRED_ARTICLE_FIELDS if not record[field]]
         if missing:
-            self.stats.inc_value("newsarchive/articles/incomplete")
-            self.stats.inc_value("newsarchive/errors/incomplete_article")
+            self.stats.inc_value(counters.ARTICLES_INCOMPLETE)
+            self.stats.inc_value(counters.ERRORS + "incomplete_article")
             reason = f"no {' and no '.join(missing)} found"
             raise DropItem(f"{item.url}: {reason}; not archived", log_level="WARNING")
         return record

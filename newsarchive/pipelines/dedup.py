@@ -14,6 +14,7 @@ from weakref import WeakKeyDictionary
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsarchive import counters
 from newsarchive.archive import Archive, RateKey
 from newsarchive.pipelines.session import archive_for
 from newsarchive.records import RateItem, rate_record, rate_value
@@ -56,21 +57,21 @@ class DeduplicationPipeline:
     def _article(self, record: dict[str, Any]) -> dict[str, Any]:
         known = self.archive.known_article(record["id"])
         if known is None:
-            self.stats.inc_value("newsarchive/articles/new")
+            self.stats.inc_value(counters.ARTICLES_NEW)
             return record
         if known.content_hash == record["content_hash"]:
-            self.stats.inc_value("newsarchive/articles/unchanged")
+            self.stats.inc_value(counters.ARTICLES_UNCHANGED)
             self.archive.touch_article(record["id"], record["fetched_at"])
             raise DropItem(f"{record['url']}: already archived as {record['id']}")
         record["version"] = known.version + 1
-        self.stats.inc_value("newsarchive/articles/updated")
+        self.stats.inc_value(counters.ARTICLES_UPDATED)
         return record
 
     def _rate(self, record: dict[str, Any]) -> dict[str, Any]:
         if self.archive.known_rate(record) == rate_value(record):
-            self.stats.inc_value("newsarchive/rates/unchanged")
+            self.stats.inc_value(counters.RATES_UNCHANGED)
             raise DropItem(f"{record['currency']} {record['as_of']}: already archived")
-        self.stats.inc_value("newsarchive/rates/new")
+        self.stats.inc_value(counters.RATES_NEW)
         return record
 
 
@@ -151,7 +152,7 @@ class KnownRatesFilter:
                 return True
             if seen_as is not None and len(self._dropped) < _MAX_KEYS:
                 self._dropped[seen_as] = key
-        self._count("newsarchive/rates/unchanged")
+        self._count(counters.RATES_UNCHANGED)
         self._count("item_dropped_count")
         self._count("item_dropped_reasons_count/DropItem")
         return False

@@ -27,6 +27,7 @@ from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
+from newsarchive import counters
 from newsarchive.archive import (
     Archive,
     ArchiveWriteError,
@@ -104,9 +105,9 @@ def _refuse_newer(crawler: Crawler, folder: Path, version: int) -> NoReturn:
     ``scrapy crawl`` too. Every pipeline asks for the archive; the error is logged once.
     """
     assert crawler.stats is not None
-    if crawler.stats.get_value("newsarchive/newer_schema_version") is None:
-        crawler.stats.set_value("newsarchive/newer_schema_version", version)
-        crawler.stats.set_value("newsarchive/exit_status", EXIT_USAGE)
+    if crawler.stats.get_value(counters.NEWER_SCHEMA_VERSION) is None:
+        crawler.stats.set_value(counters.NEWER_SCHEMA_VERSION, version)
+        crawler.stats.set_value(counters.EXIT_STATUS, EXIT_USAGE)
         logger.error("%s", newer_schema_message(folder, version))
     raise CloseSpider(NEWER_SCHEMA)
 
@@ -114,8 +115,8 @@ def _refuse_newer(crawler: Crawler, folder: Path, version: int) -> NoReturn:
 def _stop(crawler: Crawler, error: ArchiveWriteError) -> None:
     """The archive cannot be written: record why, and stop the crawl if it is running."""
     assert crawler.stats is not None
-    crawler.stats.set_value("newsarchive/write_error", str(error))
-    crawler.stats.set_value("newsarchive/exit_status", EXIT_FAILED)
+    crawler.stats.set_value(counters.WRITE_ERROR, str(error))
+    crawler.stats.set_value(counters.EXIT_STATUS, EXIT_FAILED)
     if crawler.engine is not None and crawler.engine.running:
         deferred_from_coro(crawler.engine.close_spider_async(reason=WRITE_FAILED))
 
@@ -133,10 +134,10 @@ def _finish(crawler: Crawler, archive: Archive, started_at: datetime) -> None:
         min_articles=settings.getint("NEWSARCHIVE_HEALTH_MIN_ARTICLES"),
     )
     files = archive.published_files()
-    stats.set_value("newsarchive/files", [str(path) for path in files])
-    stats.set_value("newsarchive/health", health.status)
-    stats.set_value("newsarchive/health_reasons", list(health.reasons))
-    stats.set_value("newsarchive/exit_status", health.exit_status)
+    stats.set_value(counters.FILES, [str(path) for path in files])
+    stats.set_value(counters.HEALTH, health.status)
+    stats.set_value(counters.HEALTH_REASONS, list(health.reasons))
+    stats.set_value(counters.EXIT_STATUS, health.exit_status)
     if _walked_all_listings(settings, stats.get_stats()):
         archive.mark_listings_complete()
     archive.append_run(
@@ -164,6 +165,6 @@ def _walked_all_listings(settings: Settings, stats: dict[str, Any]) -> bool:
     return (
         stats.get("finish_reason") == "finished"
         and not limited
-        and stats.get("newsarchive/listing/pages", 0) > 0
-        and not stats.get("newsarchive/listing/failed", 0)
+        and stats.get(counters.LISTING_PAGES, 0) > 0
+        and not stats.get(counters.LISTING_FAILED, 0)
     )

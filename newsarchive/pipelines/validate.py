@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsarchive import counters
 from newsarchive.archive import Archive
 from newsarchive.pipelines.session import archive_for
 from newsarchive.schema import problem
@@ -37,8 +38,8 @@ class ValidationPipeline:
         if reason is None:
             return item
         self.archive.quarantine(item, reason)
-        self.stats.inc_value("newsarchive/quarantined")
-        self.stats.inc_value("newsarchive/errors/invalid_record")
+        self.stats.inc_value(counters.QUARANTINED)
+        self.stats.inc_value(counters.ERRORS + "invalid_record")
         raise DropItem(
             f"{item.get('url')}: invalid {item['kind']} record ({reason}); quarantined",
             log_level="WARNING",

@@ -6,6 +6,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from newsarchive import counters
 from newsarchive.archive import Archive
 from newsarchive.pipelines.session import archive_for
 
@@ -28,5 +29,5 @@ class ArchiveWriterPipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and item.get("kind") in ("article", "rates"):
             self.archive.write(item)
-            self.stats.inc_value(f"newsarchive/written/{item['kind']}")
+            self.stats.inc_value(counters.WRITTEN + item["kind"])
         return item

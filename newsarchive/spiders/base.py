@@ -20,7 +20,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
-from newsarchive import __version__
+from newsarchive import __version__, counters
 from newsarchive.archive import KnownArticle
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.encoding import detect_encoding
@@ -83,7 +83,7 @@ class ArchiveSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and response is None:
             reason = str(failure.value)
             if reason.startswith(_OBEYED):
-                self.crawler.stats.inc_value("newsarchive/skipped/robots_or_offsite")
+                self.crawler.stats.inc_value(counters.SKIPPED_ROBOTS_OR_OFFSITE)
                 self.logger.info("%s: not fetched (robots.txt or off-site)", request.url)
                 return
             kind = next((k for text, k in _IGNORED.items() if text in reason), "IgnoreRequest")
@@ -105,9 +105,9 @@ class ArchiveSpider(scrapy.Spider):
 
     def count_failure(self, request: Request, kind: str) -> None:
         """Count and log, under the URL the spider asked for, a request that archived nothing."""
-        self.crawler.stats.inc_value(f"newsarchive/errors/{kind}")
+        self.crawler.stats.inc_value(counters.ERRORS + kind)
         if request.meta.get("listing"):
-            self.crawler.stats.inc_value("newsarchive/listing/failed")
+            self.crawler.stats.inc_value(counters.LISTING_FAILED)
         chain = request.meta.get("redirect_urls")
         if chain:
             self.logger.warning(
@@ -171,7 +171,7 @@ class ArchiveSpider(scrapy.Spider):
             return False  # archived by this run already, from another link to it
         if self.due_for_recheck(known, now):
             return True
-        self.crawler.stats.inc_value("newsarchive/articles/skipped_archived")
+        self.crawler.stats.inc_value(counters.ARTICLES_SKIPPED_ARCHIVED)
         return False
 
     def allowed(self, url: str) -> bool:
@@ -180,7 +180,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def count_article_request(self) -> None:
         self.article_requests += 1
-        self.crawler.stats.inc_value("newsarchive/articles/requested")
+        self.crawler.stats.inc_value(counters.ARTICLES_REQUESTED)
 
     def article_budget_left(self) -> bool:
         return not self.max_articles or self.article_requests < self.max_articles

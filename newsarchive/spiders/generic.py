@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from newsarchive import counters
 from newsarchive.parsers.feeds import (
     COMMON_FEED_PATHS,
     feed_links_in_head,
@@ -98,8 +99,8 @@ class GenericSpider(ArchiveSpider):
             if not response.meta.get("guessed"):  # a sitemap the site names: say so
                 self.count_failure(response.request, "unreadable_sitemap")
             return
-        self.crawler.stats.inc_value("newsarchive/discovery/sitemaps")
-        self.crawler.stats.inc_value("newsarchive/listing/pages")
+        self.crawler.stats.inc_value(counters.DISCOVERY_SITEMAPS)
+        self.crawler.stats.inc_value(counters.LISTING_PAGES)
         if kind == "index":
             yield from self._sitemaps([link.url for link in links if self.allowed(link.url)])
             return
@@ -109,8 +110,8 @@ class GenericSpider(ArchiveSpider):
         links = read_feed(response.body, response.url)
         if not links:
             return
-        self.crawler.stats.inc_value("newsarchive/discovery/feeds")
-        self.crawler.stats.inc_value("newsarchive/listing/pages")
+        self.crawler.stats.inc_value(counters.DISCOVERY_FEEDS)
+        self.crawler.stats.inc_value(counters.LISTING_PAGES)
         yield from self._candidates([link.url for link in links], source="feed")
 
     # --- pages ---------------------------------------------------------------------------
@@ -130,10 +131,10 @@ class GenericSpider(ArchiveSpider):
             yield self.article_item(response, found.as_page(), fetched_at, lang=found.lang)
             yield from self.rate_items(response, fetched_at)
             return
-        self.crawler.stats.inc_value("newsarchive/discovery/not_articles")
+        self.crawler.stats.inc_value(counters.DISCOVERY_NOT_ARTICLES)
         if response.meta.get("candidate"):
             return  # a sitemap or feed entry that is no article: nothing to follow from it
-        self.crawler.stats.inc_value("newsarchive/listing/pages")
+        self.crawler.stats.inc_value(counters.LISTING_PAGES)
         if depth == 0:
             yield from self.rate_items(response, fetched_at)
             yield from self._feeds(response)
@@ -151,7 +152,7 @@ class GenericSpider(ArchiveSpider):
             links[url] = links.get(url, False) or is_next
             if len(links) >= MAX_LINKS_PER_PAGE:
                 break
-        self.crawler.stats.inc_value("newsarchive/listing/article_links", len(links))
+        self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS, len(links))
         now = page_time(response)
         for url, is_next in links.items():
             if is_next:
@@ -172,7 +173,7 @@ class GenericSpider(ArchiveSpider):
             url = canonical_url(url)
             if not self.allowed(url) or _NOT_PAGES.search(urlsplit(url).path):
                 continue
-            self.crawler.stats.inc_value("newsarchive/listing/article_links")
+            self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS)
             if not self.wanted(self.known(url), now) or not self.article_budget_left():
                 continue
             self.count_article_request()

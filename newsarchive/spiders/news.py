@@ -18,6 +18,7 @@ from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlR
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import get_base_url
 
+from newsarchive import counters
 from newsarchive.parsers.article import find_timestamp, matches
 from newsarchive.parsers.page import ArticleReading, read_article_page
 from newsarchive.sites import Site, load_site, load_site_file
@@ -94,11 +95,11 @@ class NewsSpider(ArchiveSpider):
             return
         response = readable(response)
         stats = self.crawler.stats
-        stats.inc_value("newsarchive/listing/pages")
+        stats.inc_value(counters.LISTING_PAGES)
         fetched_at = page_time(response)
         yield from self.rate_items(response, fetched_at)
         links = self._article_links(response)
-        stats.inc_value("newsarchive/listing/article_links", len(links))
+        stats.inc_value(counters.LISTING_ARTICLE_LINKS, len(links))
         older = self._items_before_since(response, fetched_at)
         archived = too_old = 0
         for url in links:
@@ -155,7 +156,7 @@ class NewsSpider(ArchiveSpider):
         reading = await self.reader.read(job, lambda: self._read_here(response, fetched_at))
         # A count that grows run after run is markup drift, seen before the records go empty.
         for name in reading.filled:
-            self.crawler.stats.inc_value(f"newsarchive/fallback/{name}")
+            self.crawler.stats.inc_value(counters.FALLBACK + name)
         if reading.filled:
             self.logger.info(
                 "%s: the site file found no %s; the generic extractor filled in",
