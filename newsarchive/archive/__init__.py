@@ -34,6 +34,7 @@ from newsarchive.archive.files import (
     publish_leftovers,
     read_lines,
     read_records,
+    trim_torn_line,
 )
 from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
@@ -259,7 +260,8 @@ class Archive:
 
     def _recover(self) -> None:
         """Publish what a killed run left and index every file the store has not seen."""
-        _trim_torn_line(self.folder / RUNS_FILE)
+        if (self.folder / RUNS_FILE).exists():
+            trim_torn_line(self.folder / RUNS_FILE)
         recovered: set[str] = set()
         for folder in (*KINDS.values(), QUARANTINE):
             for path in publish_leftovers(self.folder / folder):
@@ -318,16 +320,6 @@ def newer_schema_message(folder: Path, version: int) -> str:
         f"{folder} holds records of schema_version {version}, newer than this newsarchive "
         f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
     )
-
-
-def _trim_torn_line(path: Path) -> None:
-    if not path.exists():
-        return
-    with path.open("r+b") as handle:
-        data = handle.read()
-        keep = data.rfind(b"\n") + 1
-        if keep < len(data):
-            handle.truncate(keep)
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

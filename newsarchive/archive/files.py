@@ -28,6 +28,7 @@ __all__ = [
     "publish_leftovers",
     "read_lines",
     "read_records",
+    "trim_torn_line",
 ]
 
 PART_SUFFIX = ".part"
@@ -120,7 +121,7 @@ def publish_leftovers(folder: Path) -> list[Path]:
         target = part.with_name(part.name.removesuffix(PART_SUFFIX))
         if not target.name.endswith(ARCHIVE_SUFFIXES):
             continue
-        whole = _salvage_gzip(part) if target.name.endswith(".gz") else _salvage_plain(part)
+        whole = _salvage_gzip(part) if target.name.endswith(".gz") else trim_torn_line(part)
         if whole:
             part.replace(target)
             published.append(target)
@@ -190,14 +191,16 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
         yield json.loads(line)
 
 
-def _salvage_plain(part: Path) -> bool:
-    with part.open("r+b") as handle:
+def trim_torn_line(path: Path) -> bool:
+    """Cut a plain file a killed run was appending to back to its last complete line (synced);
+    whether any line remains."""
+    with path.open("r+b") as handle:
         data = handle.read()
         keep = data.rfind(b"\n") + 1
         if keep < len(data):
             logger.warning(
                 "%s: dropping a torn last line of %d bytes from a killed run",
-                part,
+                path,
                 len(data) - keep,
             )
             handle.truncate(keep)
