@@ -19,8 +19,8 @@ from newsarchive.parsers.timestamps import (
     parse_timestamp,
     published_from_html,
 )
-from newsarchive.parsers.timestamps.parse import _parse_fallback, _parse_fast
 from tests.conftest import assert_reads
+from tests.timestamp_paths import parse_fallback, parse_fast
 
 TASH = "Asia/Tashkent"  # UTC+5, no DST
 MSK = "Europe/Moscow"  # UTC+3 now; +3/+4 with DST until 2011, +4 in 2011-2014
@@ -324,7 +324,7 @@ def test_zone_may_be_given_as_a_tzinfo(tz: str | ZoneInfo | timezone) -> None:
         "minute",
         "Вчера, 23:59",
     )
-    found = _parse_fallback("в понедельник", now=now, tz=tz)
+    found = parse_fallback("в понедельник", now=now, tz=tz)
     assert found is not None
     assert found.isoformat() == "2025-12-08T00:00:00+05:00"
 
@@ -409,8 +409,8 @@ def _agreement_skip(text: str, now: datetime, fast: Timestamp) -> str | None:
 def test_fast_path_and_dateparser_agree_on_the_table() -> None:
     compared = 0
     for text, now, tz, _, _ in CASES:
-        fast = _parse_fast(text, now=now, tz=tz)
-        slow = _parse_fallback(text, now=now, tz=tz)
+        fast = parse_fast(text, now=now, tz=tz)
+        slow = parse_fallback(text, now=now, tz=tz)
         if fast is None or slow is None or _agreement_skip(text, now, fast):
             continue
         compared += 1
@@ -419,14 +419,14 @@ def test_fast_path_and_dateparser_agree_on_the_table() -> None:
 
 
 def test_fallback_reads_what_the_fast_path_does_not() -> None:
-    assert _parse_fast("в понедельник", now=T18) is None
+    assert parse_fast("в понедельник", now=T18) is None
     found = parse_timestamp("в понедельник", now=T18)
     assert found is not None
     assert (found.isoformat(), found.precision) == ("2025-12-08T00:00:00+05:00", "day")
     # dateparser's answers are held to the same rules: no future, no month-only dates.
-    assert _parse_fallback("Сегодня, 23:50", now=T18) is None
-    assert _parse_fallback("Март 2018", now=T18) is None
-    assert _parse_fallback("5", now=T18) is None
+    assert parse_fallback("Сегодня, 23:50", now=T18) is None
+    assert parse_fallback("Март 2018", now=T18) is None
+    assert parse_fallback("5", now=T18) is None
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -475,7 +475,7 @@ def test_never_raises_on_any_text(text: str, now: datetime, tz: str) -> None:
 @given(text=near_valid, now=nows, tz=st.sampled_from(ZONES))
 def test_never_raises_on_near_valid_text(text: str, now: datetime, tz: str) -> None:
     _check(parse_timestamp(text, now=now, tz=tz), now)
-    _check(_parse_fallback(text, now=now, tz=tz), now)
+    _check(parse_fallback(text, now=now, tz=tz), now)
 
 
 MONTHS_GENITIVE = [
@@ -538,8 +538,8 @@ NO_DST_NOWS = st.datetimes(
 @given(text=valid_forms(), now=NO_DST_NOWS)
 def test_fast_path_and_dateparser_agree_on_generated_forms(text: str, now: datetime) -> None:
     tz = str(now.tzinfo)
-    fast = _parse_fast(text, now=now, tz=tz)
-    slow = _parse_fallback(text, now=now, tz=tz)
+    fast = parse_fast(text, now=now, tz=tz)
+    slow = parse_fallback(text, now=now, tz=tz)
     if fast is None or slow is None or _agreement_skip(text, now, fast):
         return
     assert fast.value == slow.value

@@ -18,8 +18,8 @@ from newsarchive.parsers.timestamps import (
     parse_timestamp,
     published_from_html,
 )
-from newsarchive.parsers.timestamps.parse import _parse_fallback
 from tests.conftest import assert_reads
+from tests.timestamp_paths import parse_fallback
 
 TASH = "Asia/Tashkent"  # UTC+5
 ALMATY = "Asia/Almaty"  # UTC+6 until 1 March 2024, UTC+5 since
@@ -239,14 +239,14 @@ def test_every_month_name(lang: str | None, number: int) -> None:
 
 def test_lang_picks_dateparsers_locale() -> None:
     # What the fast path leaves to dateparser is read in the page's language.
-    assert _parse_fallback("2 soat oldin", now=T18, tz=TASH) is None  # Russian: no date
-    found = _parse_fallback("2 soat oldin", now=T18, tz=TASH, lang="uz")
+    assert parse_fallback("2 soat oldin", now=T18, tz=TASH) is None  # Russian: no date
+    found = parse_fallback("2 soat oldin", now=T18, tz=TASH, lang="uz")
     assert found is not None
     assert found.isoformat() == "2025-12-12T16:00:00+05:00"
-    found = _parse_fallback("3 күн бұрын", now=A18, tz=ALMATY, lang="kk")
+    found = parse_fallback("3 күн бұрын", now=A18, tz=ALMATY, lang="kk")
     assert found is not None
     assert (found.isoformat(), found.precision) == ("2025-12-09T00:00:00+05:00", "day")
-    found = _parse_fallback("кеча, 09:30", now=T18, tz=TASH, lang="uz")  # Cyrillic: uz-Cyrl
+    found = parse_fallback("кеча, 09:30", now=T18, tz=TASH, lang="uz")  # Cyrillic: uz-Cyrl
     assert found is not None
     assert found.isoformat() == "2025-12-11T09:30:00+05:00"
 

@@ -1,8 +1,7 @@
 """``parse_timestamp``: the fast path first, dateparser only for the forms it does not know.
 
 Also ``_language``, which turns a page's language tag into our key (or dateparser's name
-for a language outside our vocabularies), and ``_parse_fast``/``_parse_fallback``, each
-path alone, for tests and benchmarks.
+for a language outside our vocabularies).
 """
 
 from __future__ import annotations
@@ -14,21 +13,6 @@ from newsarchive.parsers.timestamps.fallback import _fallback
 from newsarchive.parsers.timestamps.fast import _fast, _normalise
 from newsarchive.parsers.timestamps.model import DEFAULT_TZ, Timestamp, _context, _Miss
 from newsarchive.parsers.timestamps.vocabulary import _VOCABULARIES
-
-
-def _parse_fast(
-    text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
-) -> Timestamp | None:
-    """The regex fast path alone (for tests and benchmarks)."""
-    found = _fast(_normalise(text), text, _context(now, tz, now.fold), _language(lang))
-    return found if isinstance(found, Timestamp) else None
-
-
-def _parse_fallback(
-    text: str, *, now: datetime, tz: str | tzinfo = DEFAULT_TZ, lang: str | None = None
-) -> Timestamp | None:
-    """The dateparser fallback alone (for tests and benchmarks)."""
-    return _fallback(_normalise(text), text, _context(now, tz, now.fold), _language(lang))
 
 
 @lru_cache(maxsize=64)
