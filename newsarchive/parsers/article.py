@@ -26,7 +26,6 @@ __all__ = [
     "ArticleSelectors",
     "find_timestamp",
     "first_match",
-    "first_text",
     "matches",
     "parse_article",
 ]
@@ -256,11 +255,6 @@ def first_match(root: Selector, alternatives: tuple[str, ...]) -> Any | None:
         if found:
             return found[0]
     return None
-
-
-def first_text(root: Selector, alternatives: tuple[str, ...]) -> str | None:
-    """The text of the first match of the first selector that yields any text."""
-    return _first_text(_finder(root), alternatives)
 
 
 def _first_text(find: _Finder | _ParselFinder, alternatives: tuple[str, ...]) -> str | None:
