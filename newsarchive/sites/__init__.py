@@ -115,13 +115,8 @@ def generic_site(start_url: str, *, name: str | None = None, timezone: str = "UT
     if parts.scheme not in ("http", "https") or not host:
         raise SiteError(f"not an http(s) URL: {start_url!r}")
     derived = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.")).strip("-")[:64] or "site"
-    name = name or derived
-    if not _NAME.match(name):
-        raise SiteError(f"site name {name!r} must be lower-case letters, digits, - or _")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(f"time zone {timezone!r} is not an IANA time zone") from None
+    name = _checked_name(name or derived, "site name")
+    _check_timezone(timezone, "time zone")
     nothing: tuple[str, ...] = ()
     return Site(
         name=name,
@@ -135,6 +130,27 @@ def generic_site(start_url: str, *, name: str | None = None, timezone: str = "UT
         article=ArticleSelectors(title=nothing, body=nothing),
         rate_widget=nothing,
     )
+
+
+def _checked_name(name: str, label: str) -> str:
+    """``name``, if it can be a folder's name under ``--out``; else SiteError, ``label`` first.
+
+    >>> _checked_name("../etc", "site name")
+    Traceback (most recent call last):
+    ...
+    newsarchive.sites.SiteError: site name '../etc' must be lower-case letters, digits, - or _
+    """
+    if not _NAME.match(name):
+        raise SiteError(f"{label} {name!r} must be lower-case letters, digits, - or _")
+    return name
+
+
+def _check_timezone(timezone: str, label: str) -> None:
+    """SiteError, ``label`` first, unless ``timezone`` is an IANA zone this Python knows."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SiteError(f"{label} {timezone!r} is not an IANA time zone") from None
 
 
 def available_sites() -> list[str]:
@@ -175,18 +191,9 @@ def _parse(text: str, *, source: str) -> Site:
     listing = reader.table("listing")
     article = reader.table("article")
     rates = reader.table("rates", required=False)
-    name = reader.string(data, "name")
-    if not _NAME.match(name):
-        raise SiteError(
-            f"{reader.where('name')}: name {name!r} must be lower-case letters, digits, - or _"
-        )
+    name = _checked_name(reader.string(data, "name"), f"{reader.where('name')}: name")
     timezone = reader.string(data, "timezone")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SiteError(
-            f"{reader.where('timezone')}: timezone {timezone!r} is not an IANA time zone"
-        ) from None
+    _check_timezone(timezone, f"{reader.where('timezone')}: timezone")
     lang = reader.string(data, "lang", default="ru")
     if not _LANG.match(lang):
         raise SiteError(
