@@ -46,23 +46,22 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 
 # --- Throughput (benchmarks/throughput.py measures these on a local synthetic site). ---
+# The figures behind these choices are in the README's table of figures, beside the command that
+# prints them, where a re-run updates them; a figure in a comment goes stale unnoticed.
 # Scrapy's default of 100 makes it start 100 asyncio tasks for the output of every response,
-# whether the callback yields nothing or four items. Measured on 2,000 articles (pages/s,
-# fetch-only spider / full crawl): 74 / 62 with 100, 241 / 163 with 10, 388 / 193 with 1. Our
+# whether the callback yields nothing or four items: measured slowest at 100, fastest at 1. Our
 # pipelines are synchronous, so the items of one page gain nothing from being processed side
 # by side; one at a time also keeps them in the order the spider yields them.
 CONCURRENT_ITEMS = 1
-# The reactor stays Scrapy's default (asyncio): the epoll reactor measured 350 / 188, the same
-# within this machine's noise.
+# The reactor stays Scrapy's default (asyncio): the epoll reactor measured the same within this
+# machine's noise.
 # Scrapy runs every callback on its one thread, so the time an article page takes to parse
-# (about 0.8 ms here: the lxml tree, the fields, the rate widget) is time no other response is
-# handled. Once parsing takes NEWSARCHIVE_PARSE_WORKER_SHARE of the crawl's time (judged over 50
-# pages), the site-file spider parses article pages in one worker process (newsarchive.workers).
-# Measured on 2,000 articles (benchmarks/throughput.py, median of the rounds' ratios): the full
-# crawl runs at 80% of the fetch-only spider's pages per second with it (7 rounds), 63% without
-# (5 rounds). A polite crawl of a live site (a few pages a second) never parses anywhere near
-# that share, so it never starts the worker. NEWSARCHIVE_PARSE_WORKER = False keeps all parsing
-# in this process.
+# (the lxml tree, the fields, the rate widget) is time no other response is handled. Once
+# parsing takes NEWSARCHIVE_PARSE_WORKER_SHARE of the crawl's time (judged over 50 pages), the
+# site-file spider parses article pages in one worker process (newsarchive.workers), which
+# brings the full crawl closer to the fetch-only spider's pages per second on two cores. A
+# polite crawl of a live site (a few pages a second) never parses anywhere near that share, so
+# it never starts the worker. NEWSARCHIVE_PARSE_WORKER = False keeps all parsing in this process.
 NEWSARCHIVE_PARSE_WORKER = True
 NEWSARCHIVE_PARSE_WORKER_SHARE = 0.05
 
