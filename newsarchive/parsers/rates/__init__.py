@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
+from newsarchive.parsers.encoding import decode_page
 from newsarchive.parsers.rates.blocks import Rate, RateBlock
 from newsarchive.parsers.rates.markup import _from_tree
 from newsarchive.parsers.rates.plain_text import _from_text
+from newsarchive.parsers.text import unwrap
 
 if TYPE_CHECKING:
     from parsel import Selector
@@ -67,17 +69,14 @@ def parse_rates(markup: str | bytes | etree._Element | Selector) -> RateBlock | 
 
 _HAS_TAG = re.compile(r"<[a-zA-Z!/?]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_-]{1,40})""", re.IGNORECASE
-)
 
 
 def _parse(markup: object) -> RateBlock | None:
-    if isinstance(markup, bytes | bytearray | memoryview):
-        markup = _decode(bytes(markup))
-    if isinstance(markup, etree._ElementTree):
-        markup = markup.getroot()
-    root = getattr(markup, "root", markup)  # a parsel Selector carries its lxml tree as .root
+    root = unwrap(markup)
+    if isinstance(root, bytes | bytearray | memoryview):
+        # As the generic extractor decodes them: the <meta> charset unless the bytes
+        # contradict it, else a guess among the region's encodings.
+        root = decode_page(bytes(root))
     if isinstance(root, str):
         if not _HAS_TAG.search(root):
             return _from_text(root)
@@ -124,26 +123,3 @@ def _html(text: str) -> etree._Element | None:
         return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
     except (etree.LxmlError, ValueError):
         return None  # empty or nothing but comments
-
-
-def _decode(data: bytes) -> str:
-    """Bytes to text: BOM, then a meta charset (windows-1251 sites declare only that), then
-    UTF-8, then windows-1251, the usual legacy encoding of Russian-language sites."""
-    for bom, encoding in (
-        (b"\xef\xbb\xbf", "utf-8"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace")
-    declared = _META_CHARSET.search(data[:4096])
-    # A page that can declare its encoding in ASCII is not UTF-16/32, whatever it says.
-    if declared and not declared[1].lower().startswith((b"utf-16", b"utf-32")):
-        try:
-            return data.decode(declared[1].decode("ascii"), "replace")
-        except (LookupError, UnicodeError):
-            pass  # unknown or non-text codec name: fall through to the guesses
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1251", "replace")
