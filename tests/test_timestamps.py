@@ -593,6 +593,11 @@ DLE_PAGE = """<html><head><title>Новость</title></head><body>
             ' "datePublished": {"@value": "2025-12-11"}}]</script>',
             "2025-12-11T00:00:00+05:00",
         ),
+        (  # repaired as the extractor repairs it: a comment wrapper, a raw newline, a comma
+            '<script type="application/ld+json"><!-- {"@type": "NewsArticle", "headline": "a\nb",'
+            ' "datePublished": "2025-12-11T17:13:00+05:00",} --></script>',
+            "2025-12-11T17:13:00+05:00",
+        ),
         (
             '<div itemscope><meta itemprop="datePublished" content="2025-12-11T17:13"></div>',
             "2025-12-11T17:13:00+05:00",

@@ -6,13 +6,11 @@ from a listing or another kind of thing.
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from newsarchive.parsers.generic.helpers import text_of, wordset
+from newsarchive.parsers.jsonld import json_ld_objects, load_json_ld
 from newsarchive.parsers.text import collapse
 
 ARTICLE_TYPES: Final = wordset(
@@ -36,43 +34,6 @@ _SITE_TYPES: Final = frozenset({"WebSite", "Organization", "NewsMediaOrganizatio
 _UNDATED_TYPES: Final = (
     _SITE_TYPES | NOT_ARTICLE_TYPES | LISTING_TYPES | {"Person", "BreadcrumbList", "Comment"}
 )
-_TRAILING_COMMA: Final = re.compile(r",\s*([}\]])")
-# A CDATA section around the JSON, bare or hidden from scripts in a comment ("//<![CDATA[",
-# "/*<![CDATA[*/"): XHTML templates write them, and so do pages saved as XHTML.
-_CDATA_OPEN: Final = re.compile(r"^(?://|/\*)?\s*<!\[CDATA\[\s*(?:\*/)?")
-_CDATA_CLOSE: Final = re.compile(r"(?://|/\*)?\s*\]\]>\s*(?:\*/)?$")
-_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
-
-
-def _load_json(block: str) -> Any:
-    """A JSON-LD block, forgiving HTML comment wrappers, raw line breaks and trailing commas."""
-    text = block.strip().removeprefix("<!--").removesuffix("-->").strip()
-    text = _CDATA_CLOSE.sub("", _CDATA_OPEN.sub("", text)).strip()
-    for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
-        try:
-            data = json.loads(attempt, strict=False)  # strict=False: raw newlines in strings
-            if _SURROGATE_ESCAPE.search(attempt):
-                # A lone "\ud83d" (an emoji cut in half) decodes to a surrogate that no UTF-8
-                # text can hold: decoded again with such characters as "?".
-                data = json.loads(json.dumps(data, ensure_ascii=False).encode("utf-8", "replace"))
-            return data
-        except (ValueError, RecursionError):
-            continue
-    return None
-
-
-def _json_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every JSON object in a JSON-LD block, outermost first (at most 2,000 values)."""
-    stack = [data]
-    seen = 0
-    while stack and seen < 2000:
-        node = stack.pop()
-        seen += 1
-        if isinstance(node, list):
-            stack.extend(reversed(node))
-        elif isinstance(node, dict):
-            yield node
-            stack.extend(reversed([v for v in node.values() if isinstance(v, list | dict)]))
 
 
 def _types(node: dict[str, Any]) -> list[str]:
@@ -138,7 +99,7 @@ def read_head(root: Any) -> Meta:
         elif tag == "title":
             title_tag = title_tag or text_of(el) or None
         elif "ld+json" in (el.get("type") or ""):
-            for node in _json_nodes(_load_json(el.text or "")):
+            for node in json_ld_objects(load_json_ld(el.text or "")):
                 kinds = _types(node)
                 ld_types.extend(kinds)
                 if article_ld is None and any(k in ARTICLE_TYPES for k in kinds):

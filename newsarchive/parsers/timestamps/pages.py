@@ -10,7 +10,6 @@ and date-like elements anywhere. The first that ``parse_timestamp`` reads wins.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from typing import Any, Final
@@ -19,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from newsarchive.parsers.encoding import decode_page
+from newsarchive.parsers.jsonld import json_ld_objects, load_json_ld
 from newsarchive.parsers.text import unwrap
 from newsarchive.parsers.timestamps.model import DEFAULT_TZ, Timestamp
 from newsarchive.parsers.timestamps.parse import parse_timestamp
@@ -136,30 +136,20 @@ def _html_root(source: object) -> Any:
 
 
 def _json_ld_dates(root: Any) -> Iterator[str]:
-    """``datePublished`` values in JSON-LD blocks, article-like objects first."""
+    """``datePublished`` values in JSON-LD blocks (repaired and bounded as the extractor reads
+    them), article-like objects first."""
     preferred: list[str] = []
     others: list[str] = []
     for block in _JSON_LD(root):
-        try:
-            stack: list[Any] = [json.loads(block)]
-        except (ValueError, RecursionError):
-            continue
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(reversed(node))
-            elif isinstance(node, dict):
-                value = node.get("datePublished")
-                if isinstance(value, list):
-                    value = value[0] if value else None
-                if isinstance(value, dict):
-                    value = value.get("@value")
-                if isinstance(value, str):
-                    # "\ud83d" alone decodes to a surrogate, which no UTF-8 text can hold
-                    value = value.encode("utf-8", "replace").decode("utf-8")
-                    kind = str(node.get("@type", ""))
-                    (preferred if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
-                stack.extend(reversed([v for v in node.values() if isinstance(v, list | dict)]))
+        for node in json_ld_objects(load_json_ld(block)):
+            value = node.get("datePublished")
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, dict):
+                value = value.get("@value")
+            if isinstance(value, str):
+                kind = str(node.get("@type", ""))
+                (preferred if any(t in kind for t in _ARTICLE_TYPES) else others).append(value)
     yield from preferred
     yield from others
 
