@@ -1,31 +1,41 @@
-"""Downloader middlewares: retries that wait as long as the server asks.
+"""Our middlewares: retries that wait as long as the server asks (downloader), and known rate
+rows dropped next to the spider (spider).
 
 Scrapy's ``RetryMiddleware`` retries a 429 or 503 at once, whatever its ``Retry-After`` says: a
 server that asked for a pause gets the same request three times within a second, and the page
 is lost all the same. ``RetryAfterMiddleware`` takes its place (see ``settings.py``).
+``KnownRatesFilter`` takes the rate rows the deduplication pipeline would drop out of the
+spider's output before they reach Scrapy's item machinery.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from time import monotonic
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import call_later, sleep
 
-from newsarchive.spiders.base import page_time
+from newsarchive import counters
+from newsarchive.archive import RateKey
+from newsarchive.pipelines.dedup import DeduplicationPipeline
+from newsarchive.records import RateItem, rate_record, rate_value
+from newsarchive.responses import page_time
+from newsarchive.schema import problem, schema
+from newsarchive.urls import canonical_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
-__all__ = ["RetryAfterMiddleware", "retry_after"]
+__all__ = ["KnownRatesFilter", "RetryAfterMiddleware", "retry_after"]
 
 logger = logging.getLogger(__name__)
 
@@ -134,3 +144,116 @@ def retry_after(response: Response) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - page_time(response)).total_seconds())
+
+
+# A rate key seen with more than one value in this run: its rows all go to the pipelines.
+_MIXED = object()
+# Rate keys the filter follows (one per source, day and currency); beyond that it steps aside.
+_MAX_KEYS = 4096
+# Two rows of the same reading differ in their page's URL and fetch time; the time is always
+# a valid one, the URL is checked as the schema checks it.
+_RATE_URL = re.compile(schema("rates")["properties"]["url"]["pattern"])
+
+
+class KnownRatesFilter:
+    """Spider middleware: rate rows the archive holds already never enter the item pipelines.
+
+    Every page of a site shows its rate widget, so a crawl yields the day's rows with every
+    page, and the deduplication pipeline drops all but the first of each: three or four items a
+    page, each through Scrapy's item machinery (spider middlewares, the scraper's queue, four
+    pipelines, a DropItem, its signal) only to be dropped; that cost as much as reading the
+    page. This middleware sits next to the spider and drops such a row at once, with the very
+    test the pipelines apply (a valid record whose value the archive holds under its key), and
+    counts it as they would (``newsarchive/rates/unchanged``, ``item_dropped_count``). The
+    archive, the run record and the stats stay what they were; the item_dropped signal and the
+    DEBUG "Dropped" line are not sent for these rows.
+
+    The pipelines see rows in another order than the spider yields them when pages are
+    processed concurrently, so a row is dropped early only while every row of its key in this
+    run has shown the same value: then no row of the key still on its way can change the
+    stored value before this one would have been judged. A key that shows two values in a run
+    (a widget updated mid-crawl) is left to the pipelines from then on. Without the
+    deduplication pipeline (``ITEM_PIPELINES`` changed) the filter passes everything.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        # The pipeline whose decision this takes early; found once the spider is open.
+        self._pipeline: DeduplicationPipeline | None = None
+        self._count = crawler.stats.inc_value  # bound once: Scrapy's stats wrap each look-up
+        self._values: dict[RateKey, object] = {}
+        # Rows already dropped, by what the spider read, with the key they were judged under:
+        # the same widget on the next page is dropped without building its record again.
+        self._dropped: dict[tuple[Any, ...], RateKey] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self) -> None:
+        self._pipeline = self.crawler.get_item_pipeline(DeduplicationPipeline)
+
+    def process_spider_output(
+        self, response: Any, result: Iterable[Any], spider: Any = None
+    ) -> Iterator[Any]:
+        for output in result:
+            if not isinstance(output, RateItem) or self._passes(output):
+                yield output
+
+    async def process_spider_output_async(
+        self, response: Any, result: AsyncIterator[Any], spider: Any = None
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            if not isinstance(output, RateItem) or self._passes(output):
+                yield output
+
+    def _passes(self, item: RateItem) -> bool:
+        if self._pipeline is None:
+            return True
+        # Only dated rows are remembered: an undated row's day is its fetch time's local day.
+        seen_as = (
+            (item.source, item.as_of, item.currency, item.rate, item.change, item.change_percent)
+            if item.as_of is not None
+            else None
+        )
+        key = self._dropped.get(seen_as) if seen_as is not None else None
+        # Its key still showing one value means nothing this run wrote since can differ from it.
+        if (
+            key is None
+            or self._values.get(key) is _MIXED
+            or not _RATE_URL.search(canonical_url(item.url))
+        ):
+            key = self._droppable(item)
+            if key is None:
+                return True
+            if seen_as is not None and len(self._dropped) < _MAX_KEYS:
+                self._dropped[seen_as] = key
+        self._count(counters.RATES_UNCHANGED)
+        self._count("item_dropped_count")
+        self._count("item_dropped_reasons_count/DropItem")
+        return False
+
+    def _droppable(self, item: RateItem) -> RateKey | None:
+        """The row's key if the pipelines would drop it as archived, else None.
+
+        Their own decision: the validation pipeline's ``problem`` and the deduplication
+        pipeline's ``holds_rate``, asked of the record the builder pipeline would make.
+        """
+        pipeline = self._pipeline
+        record = rate_record(item)
+        key = RateKey(record["source"] or "", record["as_of"], record["currency"])
+        value = rate_value(record)
+        seen = self._values.get(key)
+        if seen is None:
+            if len(self._values) >= _MAX_KEYS:
+                return None
+            self._values[key] = seen = value
+        elif seen != value:
+            self._values[key] = seen = _MIXED
+        if seen != value or problem(record) is not None:
+            return None  # a changed value, or a record the validation pipeline must quarantine
+        if pipeline is None or not pipeline.holds_rate(record):
+            return None  # new, or changed since the archive last saw it: the pipelines write it
+        return key

@@ -77,10 +77,13 @@ ITEM_PIPELINES = {
 # the same archive at a fraction of the cost (see KnownRatesFilter). Next to the spider (above
 # Scrapy's own spider middlewares, the highest at 1000), so it sees the output first.
 SPIDER_MIDDLEWARES = {
-    "newsarchive.pipelines.KnownRatesFilter": 1100,
+    "newsarchive.middlewares.KnownRatesFilter": 1100,
 }
+# The crawl run (newsarchive.run.ArchiveRun) owns the archive the spider reads and the pipelines
+# write; they find it through the crawler, so it must stay enabled.
 EXTENSIONS = {
     "newsarchive.extensions.CrawlProgress": 500,
+    "newsarchive.run.ArchiveRun": 600,
 }
 # Dropping an already archived record is the normal case of a re-run, not a warning.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
@@ -96,7 +99,11 @@ LOG_LEVEL = "INFO"
 NEWSARCHIVE_DIR = "archive"
 # Name of the built-in site to crawl when a spider is started without one (scrapy crawl news).
 NEWSARCHIVE_SITE = ""
-# Limits an analyst sets from the command line; 0 means no limit.
+# The run's id in runs.jsonl and in each record's run_id; empty: its UTC start time plus a
+# random suffix (newsarchive.run.new_run_id).
+NEWSARCHIVE_RUN_ID = ""
+# Limits an analyst sets from the command line; 0 means no limit (read by
+# newsarchive.limits.CrawlLimits, with the re-check and discovery-depth settings below).
 NEWSARCHIVE_MAX_PAGES = 0
 NEWSARCHIVE_MAX_ARTICLES = 0
 # ISO date (site's local calendar): stop paginating once a whole listing page is older.

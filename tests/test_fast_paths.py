@@ -26,6 +26,7 @@ from scrapy.utils.test import get_crawler
 from newsarchive import settings as defaults
 from newsarchive.archive import Archive
 from newsarchive.archive import files as archive_files
+from newsarchive.middlewares import KnownRatesFilter
 from newsarchive.parsers import rates as rates_module
 from newsarchive.parsers.article import _finder
 from newsarchive.parsers.rates import parse_rates
@@ -35,11 +36,11 @@ from newsarchive.parsers.timestamps import parse_timestamp
 from newsarchive.pipelines import (
     ArchiveWriterPipeline,
     DeduplicationPipeline,
-    KnownRatesFilter,
     RecordBuilderPipeline,
     ValidationPipeline,
 )
 from newsarchive.records import RateItem
+from newsarchive.run import ArchiveRun
 from newsarchive.spiders import NewsSpider
 from tests.conftest import DEMO_SITE, read_jsonl
 
@@ -145,23 +146,40 @@ def _rate(rate: str, currency: str = "USD", url: str = "https://everyday.uz/") -
     )
 
 
+# The engine of a crawl that fetches nothing needs no download handlers (they need a reactor).
+_NO_DOWNLOADS = {"DOWNLOAD_HANDLERS": {"http": None, "https": None}}
+
+
+def _component(found: Any) -> Any:
+    """A component the crawler's engine built."""
+    assert found is not None
+    return found
+
+
 class Crawl:
     """The pipelines of one crawl, with the early rate filter in front of them."""
 
     def __init__(self, out: Path) -> None:
         project = {name: value for name, value in vars(defaults).items() if name.isupper()}
-        self.crawler = get_crawler(NewsSpider, {**project, "NEWSARCHIVE_DIR": str(out)})
+        settings = {**project, "NEWSARCHIVE_DIR": str(out), **_NO_DOWNLOADS}
+        self.crawler = get_crawler(NewsSpider, settings)
         self.crawler.spider = self.crawler._create_spider(site="everyday")
         self.crawler.stats.open_spider()
-        self.filter = KnownRatesFilter.from_crawler(self.crawler)
+        # The engine builds the middlewares and pipelines, which find each other through it.
+        self.crawler.engine = self.crawler._create_engine()
+        self.filter = _component(self.crawler.get_spider_middleware(KnownRatesFilter))
         self.stages = [
-            RecordBuilderPipeline.from_crawler(self.crawler),
-            ValidationPipeline.from_crawler(self.crawler),
-            DeduplicationPipeline.from_crawler(self.crawler),
-            ArchiveWriterPipeline.from_crawler(self.crawler),
+            _component(self.crawler.get_item_pipeline(stage))
+            for stage in (
+                RecordBuilderPipeline,
+                ValidationPipeline,
+                DeduplicationPipeline,
+                ArchiveWriterPipeline,
+            )
         ]
         for stage in self.stages[1:]:
             stage.open_spider()
+        self.filter.spider_opened()
 
     def yielded(self, *items: Any) -> list[Any]:
         """What reaches the pipelines of a page that yielded ``items``."""
@@ -178,13 +196,7 @@ class Crawl:
         return item
 
     def close(self) -> None:
-        from newsarchive.pipelines.session import archive_for
-
-        for stage in self.stages:
-            close = getattr(stage, "close_spider", None)
-            if close is not None:
-                close()
-        archive_for(self.crawler).close()
+        ArchiveRun.of(self.crawler).archive.close()
 
     def stat(self, key: str) -> int:
         return int(self.crawler.stats.get_value(key, 0))
@@ -289,9 +301,22 @@ def test_dateparser_is_not_asked_about_text_it_reads_no_date_in() -> None:
 
 def test_without_the_deduplication_pipeline_the_filter_passes_everything(tmp_path: Path) -> None:
     project = {name: value for name, value in vars(defaults).items() if name.isupper()}
-    crawler = get_crawler(NewsSpider, {**project, "NEWSARCHIVE_DIR": str(tmp_path)})
+    pipelines = {
+        path: order for path, order in defaults.ITEM_PIPELINES.items() if "Dedup" not in path
+    }
+    settings = {
+        **project,
+        "NEWSARCHIVE_DIR": str(tmp_path),
+        "ITEM_PIPELINES": pipelines,
+        **_NO_DOWNLOADS,
+    }
+    crawler = get_crawler(NewsSpider, settings)
+    crawler.spider = crawler._create_spider(site="everyday")
+    crawler.engine = crawler._create_engine()
+    middleware = _component(crawler.get_spider_middleware(KnownRatesFilter))
+    middleware.spider_opened()
     rows = [_rate("12020.90"), _rate("12020.90")]
-    assert list(KnownRatesFilter.from_crawler(crawler).process_spider_output(None, rows)) == rows
+    assert list(middleware.process_spider_output(None, rows)) == rows
     assert not (tmp_path / "everyday").exists()  # the filter opened no archive
 
 

@@ -20,6 +20,7 @@ from newsarchive.pipelines import (
     RecordBuilderPipeline,
 )
 from newsarchive.records import ArticleItem, RateItem, rate_record
+from newsarchive.run import ArchiveRun
 from newsarchive.spiders import NewsSpider
 from tests.conftest import read_jsonl
 
@@ -51,9 +52,7 @@ class Chain:
         return item
 
     def close(self) -> None:
-        from newsarchive.pipelines.session import archive_for
-
-        archive_for(self.crawler).close()
+        ArchiveRun.of(self.crawler).archive.close()
 
     def stat(self, key: str) -> int:
         return self.crawler.stats.get_value(f"newsarchive/{key}", 0)

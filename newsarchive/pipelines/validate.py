@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 
 from newsarchive import counters
 from newsarchive.archive import Archive
-from newsarchive.pipelines.session import archive_for
+from newsarchive.run import ArchiveRun
 from newsarchive.schema import problem
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ class ValidationPipeline:
     """An invalid record goes to the quarantine file with its reason, never to the archive."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        self.run = ArchiveRun.of(crawler)
         self.stats = crawler.stats
         self.archive: Archive
 
@@ -29,7 +29,7 @@ class ValidationPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = archive_for(self.crawler)
+        self.archive = self.run.archive
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, dict) or item.get("kind") not in ("article", "rates"):

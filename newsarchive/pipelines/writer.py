@@ -8,14 +8,14 @@ from scrapy.crawler import Crawler
 
 from newsarchive import counters
 from newsarchive.archive import Archive
-from newsarchive.pipelines.session import archive_for
+from newsarchive.run import ArchiveRun
 
 
 class ArchiveWriterPipeline:
     """Writes every record that reaches it; deduplication happened before."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        self.run = ArchiveRun.of(crawler)
         self.stats = crawler.stats
         self.archive: Archive
 
@@ -24,7 +24,7 @@ class ArchiveWriterPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = archive_for(self.crawler)
+        self.archive = self.run.archive
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, dict) and item.get("kind") in ("article", "rates"):

@@ -7,9 +7,8 @@ generic spider need, so each of them reads as the walk it makes.
 from __future__ import annotations
 
 import codecs
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Self, TypeGuard
 from urllib.parse import urlsplit
 
@@ -22,15 +21,16 @@ from twisted.python.failure import Failure
 
 from newsarchive import __version__, counters
 from newsarchive.archive import KnownArticle
+from newsarchive.limits import CrawlLimits
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.encoding import detect_encoding
 from newsarchive.parsers.page import read_rates
 from newsarchive.parsers.rates import RateBlock
-from newsarchive.pipelines.session import archive_for
 from newsarchive.records import ArticleItem, RateItem, article_id, rate_items
+from newsarchive.run import ArchiveRun
 from newsarchive.sites import Site
 
-__all__ = ["ArchiveSpider", "is_html", "page_time", "readable"]
+__all__ = ["ArchiveSpider", "is_html", "readable"]
 
 # Scrapy drops requests on purpose with IgnoreRequest; these are obeyed, not failures.
 _OBEYED = ("Forbidden by robots.txt", "Filtered offsite request")
@@ -45,6 +45,7 @@ class ArchiveSpider(scrapy.Spider):
     """A spider that archives one site; subclasses decide which pages to fetch."""
 
     site: Site
+    limits: CrawlLimits
 
     def __init__(self, site: Site, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -56,12 +57,7 @@ class ArchiveSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES")
-        spider.max_articles = settings.getint("NEWSARCHIVE_MAX_ARTICLES")
-        spider.recheck_days = settings.getfloat("NEWSARCHIVE_RECHECK_DAYS")
-        since = settings.get("NEWSARCHIVE_SINCE")
-        spider.since = date.fromisoformat(since) if since else None
+        spider.limits = CrawlLimits.from_settings(crawler.settings)
         # Redirects Scrapy drops without calling an errback: counted here, not lost silently.
         crawler.signals.connect(spider.redirect_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.redirect_dropped, signal=signals.request_dropped)
@@ -75,6 +71,14 @@ class ArchiveSpider(scrapy.Spider):
             contact = settings.get("NEWSARCHIVE_CONTACT_URL")
             agent = f"newsarchive/{__version__} (+{contact})"
             settings.set("USER_AGENT", agent, priority="spider")
+
+    @cached_property
+    def run(self) -> ArchiveRun:
+        """The crawl's run, whose archive says what is archived already.
+
+        Found on first use: Scrapy builds the spider before the extensions.
+        """
+        return ArchiveRun.of(self.crawler)
 
     def failed(self, failure: Failure) -> None:
         """Count and log a request that brought no page, by URL and kind."""
@@ -150,24 +154,24 @@ class ArchiveSpider(scrapy.Spider):
     def known(self, url: str) -> KnownArticle | None:
         """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
         key = article_id(self.site.name, url, self.site.article_id(url))
-        return archive_for(self.crawler).known_article(key)
+        return self.run.archive.known_article(key)
 
     def may_stop_early(self) -> bool:
         # Only when the last run read the listings down to the archived part: after a killed
         # or limited run, older articles may be missing below the newest ones.
-        return archive_for(self.crawler).listings_were_complete
+        return self.run.archive.listings_were_complete
 
     def due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
-        if self.recheck_days < 0:
+        if self.limits.recheck_days < 0:
             return False
         last = datetime.fromisoformat(known.fetched_at)
-        return now - last >= timedelta(days=self.recheck_days)
+        return now - last >= timedelta(days=self.limits.recheck_days)
 
     def wanted(self, known: KnownArticle | None, now: datetime) -> bool:
         """Whether to fetch an article the archive knows as ``known``: new, or due a re-check."""
         if known is None:
             return True
-        if known.run_id == archive_for(self.crawler).run_id:
+        if known.run_id == self.run.archive.run_id:
             return False  # archived by this run already, from another link to it
         if self.due_for_recheck(known, now):
             return True
@@ -183,7 +187,8 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.inc_value(counters.ARTICLES_REQUESTED)
 
     def article_budget_left(self) -> bool:
-        return not self.max_articles or self.article_requests < self.max_articles
+        limit = self.limits.max_articles
+        return not limit or self.article_requests < limit
 
 
 def is_html(response: Response) -> TypeGuard[TextResponse]:
@@ -213,26 +218,3 @@ def readable(response: TextResponse) -> TextResponse:
     if bad < sum(1 for char in text if char > "\x7f") - bad:
         return response
     return response.replace(encoding=detect_encoding(response.body))
-
-
-def page_time(response: Response) -> datetime:
-    """When the server rendered the page: its ``Date`` header, else our clock.
-
-    DataLife Engine and its kind write ``Сегодня, 17:13`` from the server's clock at the moment
-    they render, and ``Date`` is that clock. For a live page it is the fetch time; for a page
-    replayed from Scrapy's HTTP cache it is the original fetch, not today, which is what makes
-    re-parsing cached pages give the same times.
-    """
-    header = response.headers.get(b"Date")
-    moment = _server_time(header) if header else None
-    return moment if moment is not None else datetime.now(UTC)
-
-
-# A crawl sees the same Date header on every response of a second; parsing it is not free.
-@lru_cache(maxsize=16)
-def _server_time(header: bytes) -> datetime | None:
-    try:
-        moment = parsedate_to_datetime(header.decode("latin-1"))
-    except (TypeError, ValueError, IndexError):
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo is not None else None

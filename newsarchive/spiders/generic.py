@@ -28,8 +28,9 @@ from newsarchive.parsers.feeds import (
     robots_sitemaps,
 )
 from newsarchive.parsers.generic import extract_article
+from newsarchive.responses import page_time
 from newsarchive.sites import Site, generic_site
-from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
+from newsarchive.spiders.base import ArchiveSpider, is_html, readable
 from newsarchive.urls import canonical_url
 
 __all__ = ["GenericSpider"]
@@ -63,12 +64,6 @@ class GenericSpider(ArchiveSpider):
                 raise ValueError("the generic spider needs a start URL: -a url=https://host/")
             site = generic_site(url, timezone=tz)
         super().__init__(site, **kwargs)
-
-    @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> GenericSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_depth = crawler.settings.getint("NEWSARCHIVE_DISCOVERY_DEPTH")
-        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         home = self.site.start_urls[0]
@@ -156,11 +151,11 @@ class GenericSpider(ArchiveSpider):
         now = page_time(response)
         for url, is_next in links.items():
             if is_next:
-                if self.max_pages and self.listing_pages >= self.max_pages:
+                if self.limits.max_pages and self.listing_pages >= self.limits.max_pages:
                     continue
                 self.listing_pages += 1
                 yield self._page(url, depth=depth)
-            elif depth < self.max_depth and self.wanted(self.known(url), now):
+            elif depth < self.limits.discovery_depth and self.wanted(self.known(url), now):
                 if not self.article_budget_left():
                     return
                 self.count_article_request()
@@ -177,7 +172,7 @@ class GenericSpider(ArchiveSpider):
             if not self.wanted(self.known(url), now) or not self.article_budget_left():
                 continue
             self.count_article_request()
-            yield self._page(url, depth=self.max_depth, candidate=True, source=source)
+            yield self._page(url, depth=self.limits.discovery_depth, candidate=True, source=source)
 
     def _feeds(self, home: TextResponse) -> Iterator[Any]:
         announced = [

@@ -21,8 +21,9 @@ from scrapy.utils.response import get_base_url
 from newsarchive import counters
 from newsarchive.parsers.article import find_timestamp, matches
 from newsarchive.parsers.page import ArticleReading, read_article_page
+from newsarchive.responses import page_time
 from newsarchive.sites import Site, load_site, load_site_file
-from newsarchive.spiders.base import ArchiveSpider, is_html, page_time, readable
+from newsarchive.spiders.base import ArchiveSpider, is_html, readable
 from newsarchive.urls import canonical_url
 from newsarchive.workers import PageReader, ParseJob
 
@@ -128,8 +129,9 @@ class NewsSpider(ArchiveSpider):
         if not self.article_budget_left():
             return  # --max-articles reached: further listing pages would be read for nothing
         if links and too_old == len(links):
+            since = self.limits.since
             self.logger.info(
-                "%s: every article is older than %s; not paginating", response.url, self.since
+                "%s: every article is older than %s; not paginating", response.url, since
             )
             return
         if links and archived + too_old == len(links) and self.may_stop_early():
@@ -137,7 +139,7 @@ class NewsSpider(ArchiveSpider):
             self.logger.info("%s: nothing new on this page; not paginating", response.url)
             return
         for url in self._page_links(response):
-            if self.max_pages and self.listing_pages >= self.max_pages:
+            if self.limits.max_pages and self.listing_pages >= self.limits.max_pages:
                 break
             self.listing_pages += 1
             yield response.follow(
@@ -202,13 +204,13 @@ class NewsSpider(ArchiveSpider):
 
     def _items_before_since(self, response: TextResponse, fetched_at: datetime) -> set[str]:
         """Article links of the listing items dated before ``--since`` (undated ones may be new)."""
-        if self.since is None:
+        if self.limits.since is None:
             return set()
         older: set[str] = set()
         for css in self.site.listing.items:
             for item in response.css(css):
                 day = _item_day(item, self.site, fetched_at)
-                if day is not None and day < self.since:
+                if day is not None and day < self.limits.since:
                     older.update(_links(response, item.root, self._is_article))
         return older
 
