@@ -43,7 +43,8 @@ _NOT_PAGES = re.compile(
 )
 # Link texts and rels that lead to the next listing page.
 _NEXT = re.compile(r"^(?:\d{1,4}|след\w*|далее|вперед|вперёд|ещё|еще|older|next|»|›|>>?)$", re.I)
-# How many links of one non-article page are followed, and how deep from the home page.
+# How many links of one non-article page are followed (how deep from the home page is the
+# NEWSARCHIVE_DISCOVERY_DEPTH setting).
 MAX_LINKS_PER_PAGE = 300
 
 
