@@ -389,7 +389,7 @@ def _day_only(value: Any) -> bool:
 def _run(matcher: SequenceMatcher[str], segment: list[str]) -> int:
     """The longest contiguous run of ``segment``'s words in the output (0 if a chance match)."""
     matcher.set_seq1(segment)
-    size = matcher.find_longest_match(0, len(segment), 0, len(matcher.b)).size
+    size = matcher.find_longest_match().size  # all of segment against all of the output
     return size if size >= min(len(segment), max(_MIN_RUN, (len(segment) + 1) // 2)) else 0
 
 

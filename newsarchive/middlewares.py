@@ -77,7 +77,11 @@ class RetryAfterMiddleware(RetryMiddleware):
             return None
         return retry_after(response)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy's middleware manager awaits a coroutine process_response; RetryMiddleware's own
+    # is declared as a plain method, which mypy takes for the only allowed form.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         delay = self.asked_delay(request, response)
         if delay is None:
             return super().process_response(request, response)
@@ -112,9 +116,11 @@ class RetryAfterMiddleware(RetryMiddleware):
             return
         downloader = engine.downloader
         key = request.meta.get(downloader.DOWNLOAD_SLOT)
-        slot = downloader.slots.get(key) if key is not None else None
+        if not isinstance(key, str) or key not in downloader.slots:  # slots are keyed by name
+            return
+        slot = downloader.slots[key]
         until = monotonic() + delay
-        if slot is None or until <= self._held_until.get(key, 0.0):
+        if until <= self._held_until.get(key, 0.0):
             return
         self._held_until[key] = until
         if slot.latercall:

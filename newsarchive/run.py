@@ -19,7 +19,7 @@ import logging
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Protocol, runtime_checkable
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -37,6 +37,7 @@ from newsarchive.archive import (
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
 from newsarchive.limits import CrawlLimits
 from newsarchive.records import run_record
+from newsarchive.sites import Site
 
 __all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun", "new_run_id"]
 
@@ -52,6 +53,13 @@ def new_run_id(now: datetime | None = None) -> str:
     """Sortable and unique: UTC start time plus a random suffix, e.g. ``20251211T130000Z-3f9a``."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+@runtime_checkable
+class _SiteSpider(Protocol):
+    """A spider with a site: spiders.base.ArchiveSpider, which imports this module."""
+
+    site: Site
 
 
 class ArchiveRun:
@@ -85,7 +93,7 @@ class ArchiveRun:
         crawler = self.crawler
         settings = crawler.settings
         spider = crawler.spider
-        assert spider is not None, "the archive is opened when the spider opens"
+        assert isinstance(spider, _SiteSpider), "the archive is opened when the spider opens"
         root = Path(settings.get("NEWSARCHIVE_DIR"))
         version = newer_schema_version(root / spider.site.name)
         if version is not None:
@@ -150,7 +158,7 @@ class ArchiveRun:
         settings = self.crawler.settings
         spider = self.crawler.spider
         stats = self.crawler.stats
-        assert spider is not None
+        assert isinstance(spider, _SiteSpider)
         assert stats is not None
         archive.finish_writing()
         health = assess(

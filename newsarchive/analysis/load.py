@@ -184,16 +184,17 @@ also when there are no records.
     frame = pandas.DataFrame.from_records(records) if records else pandas.DataFrame()
     known = _COLUMNS[kind]
     frame = frame.reindex(columns=[*known, *(c for c in frame.columns if c not in known)])
-    return pandas.DataFrame(
+    typed: pd.DataFrame = pandas.DataFrame(
         {name: _typed_column(pandas, known.get(name), frame[name]) for name in frame.columns},
         index=frame.index,
     )
+    return typed
 
 
 def _typed_column(pandas: Any, dtype: str | None, column: pd.Series) -> pd.Series:
     if dtype == "instant":
         # pandas 3 parses strings to microseconds and pandas 2 to nanoseconds: pin one unit.
-        parsed = pandas.to_datetime(column.astype(object), utc=True, format="ISO8601")
+        parsed: pd.Series = pandas.to_datetime(column.astype(object), utc=True, format="ISO8601")
         return parsed.astype("datetime64[ns, UTC]")
     if dtype == "day":
         parsed = pandas.to_datetime(column.astype(object), format="%Y-%m-%d")

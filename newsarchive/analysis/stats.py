@@ -63,7 +63,7 @@ class ArticleStats:
     filled: Counter[str] = field(default_factory=Counter)
     dated: int = 0
     day_precision: int = 0
-    dated_ids: set[str] = field(default_factory=set)
+    dated_ids: set[str | None] = field(default_factory=set)  # None: the records without an id
 
     def add(self, record: dict[str, Any]) -> None:
         self.records += 1

@@ -292,7 +292,7 @@ def newer_schema_version(folder: Path) -> int | None:
     the newest article and rate files are read. This version must not append to such an
     archive (its store and files may mean something else by now).
     """
-    lines = []
+    lines: list[bytes | str] = []  # json.loads reads either
     runs = folder / RUNS_FILE
     if runs.is_file():
         with runs.open("rb") as handle:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import json
 import logging
 import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 __all__ = [
     "ARCHIVE_SUFFIXES",
@@ -48,8 +49,8 @@ class JsonlWriter:
         self.roll_records = roll_records
         self.suffix = ".jsonl.gz" if compress else ".jsonl"
         self.published: list[Path] = []
-        self._raw: IO[bytes] | None = None
-        self._file: IO[bytes] | None = None  # the raw file, or a gzip stream over it
+        self._raw: io.BufferedWriter | None = None
+        self._file: io.BufferedIOBase | None = None  # the raw file, or a gzip stream over it
         self._path: Path | None = None
         self._lines = 0
         self._sequence = 0
@@ -227,8 +228,8 @@ def _salvage_gzip(part: Path) -> bool:
     if not keep:
         return False
     with part.open("wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb") as stream:
-            stream.write(text[:keep])
+        with gzip.GzipFile(fileobj=raw, mode="wb") as packed:
+            packed.write(text[:keep])
         raw.flush()
         os.fsync(raw.fileno())
     return True

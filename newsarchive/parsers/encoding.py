@@ -47,7 +47,8 @@ def detect_encoding(data: bytes) -> str:
     best = matches.best() or charset_normalizer.from_bytes(sample).best()
     if best is None:
         return "cp1251"  # not text in any encoding: the region's usual one, decoded with "replace"
-    cyrillic = [encoding for encoding in _CYRILLIC if encoding in matches]
+    # A match equals the names of its encoding (CharsetMatch.__eq__ takes a str).
+    cyrillic = [e for e in _CYRILLIC if any(match == e for match in matches)]
     if best.encoding not in cyrillic:
         return str(best.encoding)
     # The Cyrillic encodings place the same letters differently (mac-cyrillic only its

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
+from typing import Any
 
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
@@ -61,7 +62,7 @@ def read_article_page(
     """
     page = parse_article(root, selectors, now=now, tz=tz, lang=lang)
     missing = [name for name in FILLABLE if getattr(page, name) is None]
-    filled: dict[str, str] = {}
+    filled: dict[str, Any] = {}  # values of the FILLABLE fields, by name
     if missing:
         generic = extract_article(root, url=url, now=now, tz=tz, lang=lang).as_page()
         filled = {name: getattr(generic, name) for name in missing if getattr(generic, name)}

@@ -82,6 +82,8 @@ class ArchiveSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> None:
         """Count and log a request that brought no page, by URL and kind."""
+        # Scrapy sets the request on the failure it gives an errback; Twisted's Failure does
+        # not declare the attribute.
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         if failure.check(IgnoreRequest) and response is None:
@@ -91,8 +93,10 @@ class ArchiveSpider(scrapy.Spider):
                 self.logger.info("%s: not fetched (robots.txt or off-site)", request.url)
                 return
             kind = next((k for text, k in _IGNORED.items() if text in reason), "IgnoreRequest")
+        elif response is not None:
+            kind = f"http_{response.status}"
         else:
-            kind = f"http_{response.status}" if response is not None else failure.type.__name__
+            kind = type(failure.value).__name__
         self.count_failure(request, kind)
 
     def redirect_scheduled(self, request: Request) -> None:
@@ -119,6 +123,11 @@ class ArchiveSpider(scrapy.Spider):
             )
         else:
             self.logger.warning("%s: not archived (%s)", request.url, kind)
+
+    def count_page_failure(self, response: Response, kind: str) -> None:
+        """``count_failure`` for a page a callback got and could not use."""
+        assert response.request is not None, "Scrapy gives a callback's response its request"
+        self.count_failure(response.request, kind)
 
     def article_item(
         self,

@@ -93,7 +93,7 @@ class GenericSpider(ArchiveSpider):
         kind, links = read_sitemap(response.body)
         if not kind:
             if not response.meta.get("guessed"):  # a sitemap the site names: say so
-                self.count_failure(response.request, "unreadable_sitemap")
+                self.count_page_failure(response, "unreadable_sitemap")
             return
         self.crawler.stats.inc_value(counters.DISCOVERY_SITEMAPS)
         self.crawler.stats.inc_value(counters.LISTING_PAGES)
@@ -115,7 +115,7 @@ class GenericSpider(ArchiveSpider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Archive the page if it is an article; otherwise read it as a listing page."""
         if not is_html(response):
-            self.count_failure(response.request, "not_html")
+            self.count_page_failure(response, "not_html")
             return
         response = readable(response)
         fetched_at = page_time(response)

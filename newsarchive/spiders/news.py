@@ -92,7 +92,7 @@ class NewsSpider(ArchiveSpider):
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not is_html(response):
-            self.count_failure(response.request, "not_html")
+            self.count_page_failure(response, "not_html")
             return
         response = readable(response)
         stats = self.crawler.stats
@@ -148,7 +148,7 @@ class NewsSpider(ArchiveSpider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if not is_html(response):
-            self.count_failure(response.request, "not_html")
+            self.count_page_failure(response, "not_html")
             return
         response = readable(response)
         fetched_at = page_time(response)

@@ -166,7 +166,7 @@ def _elsewhere(page: Page, el: Any) -> bool:
     return any(page.junk_block(a) for a in el.iterancestors() if a.tag not in ("body", "html"))
 
 
-def _machine_value(el: Any) -> str | None:
+def _machine_value(el: etree._Element) -> str | None:
     """The machine-readable value of a marked element (the text is the human's)."""
     for name in ("datetime", "content", "value"):
         if el.get(name):

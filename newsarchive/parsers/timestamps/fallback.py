@@ -29,7 +29,7 @@ from newsarchive.parsers.timestamps.model import (
 from newsarchive.parsers.timestamps.vocabulary import _CYR, _LETTER, _VOCABULARIES
 
 if TYPE_CHECKING:
-    from dateparser import DateDataParser
+    from dateparser.date import DateDataParser
 
 # dateparser takes about a millisecond per call and grows with length; labels plus a date
 # fit easily, and longer text is prose, where its guesses are not worth having.
@@ -148,7 +148,7 @@ def _dateparser_settings(
 @lru_cache(maxsize=16)
 def _date_data_parser(tz_name: str, relative_base: datetime, locale: str = "ru") -> DateDataParser:
     # Imported here: dateparser costs ~50 ms to import, which the fast path never needs.
-    from dateparser import DateDataParser
+    from dateparser.date import DateDataParser
 
     foreign = None if locale in _VOCABULARIES else _foreign(locale)
     order = "DMY" if foreign is None else foreign.date_order  # ours read numbers day first

@@ -10,6 +10,7 @@ and ``_CYR``/``_LETTER`` are the letters word boundaries are drawn with.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, Final, NamedTuple
 
@@ -166,7 +167,7 @@ def _words(field: str) -> list[str]:
     return list(dict.fromkeys(word for v in _ALL for word in getattr(v, field)))
 
 
-def _alternation(words: list[str] | dict[str, Any]) -> str:
+def _alternation(words: Iterable[str]) -> str:
     """A regex for any of ``words``, longer ones tried first, factored by common prefixes.
 
     The anchor pattern is tried at every position of every text: a flat list of a hundred
