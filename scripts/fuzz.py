@@ -1,9 +1,9 @@
-"""Fuzz the parsers with a large budget: the properties tests/test_fuzz.py runs in CI, longer.
+"""Fuzz the parsers with a large budget: the properties tests/fuzz/test_fuzz.py runs in CI, longer.
 
     python scripts/fuzz.py [--examples N] [--seed S] [--only TEXT ...]
 
-Runs every property of tests/fuzz_strategies.py (each parser against each family of hostile
-input: random Unicode, tag soup, mutated fixture pages, pages nested 5,000-20,000 deep, 1 MB
+Runs every property of tests/support/fuzz_strategies.py (each parser against each family of
+hostile input: random Unicode, tag soup, mutated fixture pages, pages nested 5,000-20,000 deep, 1 MB
 attributes, random encodings). By default each runs its own long budget, sized so that the
 whole run takes about 5-10 minutes on one core; ``--examples`` gives every property the same
 number instead. Prints, per property, the examples run, the failures found (a failing example
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz_strategies import PROPERTIES  # noqa: E402
+from tests.support.fuzz_strategies import PROPERTIES  # noqa: E402
 
 
 def _failures(error: BaseException) -> int:

@@ -2,8 +2,8 @@
 
     python scripts/hostile_crawl.py
 
-Two real ``newsarchive crawl`` runs against tests/hostile_site.py on loopback: one with the
-``everyday`` site file (listing pages, every HTTP and transport fault), one without (the generic
+Two real ``newsarchive crawl`` runs against tests/support/hostile_site.py on loopback: one with
+the ``everyday`` site file (listing pages, every HTTP and transport fault), one without (the generic
 spider, through the sitemaps robots.txt names: an entity bomb, external entities, another
 host's URL). Prints, per fault, the requests the server received (retries included), the kind
 the run counted it as, and whether its article was archived; then the healthy articles the
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile_site import HostileSite, crawl, report  # noqa: E402
+from tests.support.hostile_site import HostileSite, crawl, report  # noqa: E402
 
 
 def main() -> int:

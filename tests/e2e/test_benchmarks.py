@@ -1,0 +1,39 @@
+"""The benchmark scripts keep working: each runs at its tiny CI size (figures are not checked)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("benchmarks/timestamps.py", "disagreements               0"),
+        ("benchmarks/incremental.py", "unchanged re-run       2 requests"),
+        # Without trafilatura (a `bench` extra) it scores our extractor alone.
+        ("benchmarks/extraction.py", "newsarchive"),
+        ("benchmarks/encoding.py", "detect_encoding"),
+        ("benchmarks/throughput.py", "ratio (b)/(a)"),
+        ("benchmarks/parsing.py", "total"),
+        ("benchmarks/memory.py", "growth per URL"),
+        ("benchmarks/reread.py", "records/s"),
+    ],
+)
+def test_benchmark_runs_quick(script: str, expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, script, "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
