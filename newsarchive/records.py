@@ -18,6 +18,7 @@ from newsarchive.counters import RunCounts
 from newsarchive.health import Health
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.rates import RateBlock
+from newsarchive.schema import SCHEMA_VERSION, record
 from newsarchive.urls import canonical_url
 
 __all__ = [
@@ -33,9 +34,6 @@ __all__ = [
     "rate_value",
     "run_record",
 ]
-
-# Bumped when a field changes meaning or type; adding an optional field does not bump it.
-SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,44 +109,42 @@ def content_hash(title: str | None, lead: str | None, body: str | None) -> str:
 def article_record(item: ArticleItem) -> dict[str, Any]:
     page = item.page
     published = page.published
-    return {
-        "kind": "article",
-        "schema_version": SCHEMA_VERSION,
-        "id": article_id(item.site, item.url, item.site_article_id),
-        "version": 1,
-        "site": item.site,
-        "url": canonical_url(item.url),
-        "title": page.title,
-        "lead": page.lead,
-        "body": page.body,
-        "section": page.section,
-        "author": page.author,
-        "published_at": published.value.isoformat() if published else None,
-        "published_precision": published.precision if published else None,
-        "published_raw": published.raw.strip() if published else None,
-        "fetched_at": _utc(item.fetched_at),
-        "lang": item.lang,
-        "content_hash": content_hash(page.title, page.lead, page.body),
-    }
+    return record(
+        "article",
+        id=article_id(item.site, item.url, item.site_article_id),
+        version=1,
+        site=item.site,
+        url=canonical_url(item.url),
+        title=page.title,
+        lead=page.lead,
+        body=page.body,
+        section=page.section,
+        author=page.author,
+        published_at=published.value.isoformat() if published else None,
+        published_precision=published.precision if published else None,
+        published_raw=published.raw.strip() if published else None,
+        fetched_at=_utc(item.fetched_at),
+        lang=item.lang,
+        content_hash=content_hash(page.title, page.lead, page.body),
+    )
 
 
 def rate_record(item: RateItem) -> dict[str, Any]:
     """A tidy row; a widget without a date is dated by the site's local day at fetch time."""
     as_of = item.as_of or item.observed_at.astimezone(ZoneInfo(item.timezone)).date()
-    return {
-        "kind": "rates",
-        "schema_version": SCHEMA_VERSION,
-        "site": item.site,
-        "source": item.source,
-        "as_of": as_of.isoformat(),
-        "as_of_inferred": item.as_of is None,
-        "currency": item.currency,
-        "rate": item.rate,
-        "change": item.change,
-        "change_percent": item.change_percent,
-        "observed_at": _utc(item.observed_at),
-        "url": canonical_url(item.url),
-    }
+    return record(
+        "rates",
+        site=item.site,
+        source=item.source,
+        as_of=as_of.isoformat(),
+        as_of_inferred=item.as_of is None,
+        currency=item.currency,
+        rate=item.rate,
+        change=item.change,
+        change_percent=item.change_percent,
+        observed_at=_utc(item.observed_at),
+        url=canonical_url(item.url),
+    )
 
 
 def run_record(
@@ -164,32 +160,31 @@ def run_record(
 ) -> dict[str, Any]:
     """What one run did, for ``runs.jsonl``: counts, errors by kind, health."""
     counts = RunCounts.from_stats(stats)
-    return {
-        "kind": "run",
-        "schema_version": SCHEMA_VERSION,
-        "run_id": run_id,
-        "site": site,
-        "started_at": _utc(started_at),
-        "finished_at": _utc(finished_at),
-        "finish_reason": stats.get("finish_reason"),
-        "requests": counts.requests,
-        "pages": counts.pages,
-        "listing_pages": counts.listing_pages,
-        "articles_parsed": counts.articles_parsed,
-        "articles_new": counts.articles_new,
-        "articles_updated": counts.articles_updated,
-        "articles_unchanged": counts.articles_unchanged,
-        "rate_rows": counts.rates_new,
-        "quarantined": counts.quarantined,
-        "errors": counts.errors,
-        "missing": counts.missing,
-        "fallbacks": counts.fallbacks,
-        "files": files,
-        "recovered_runs": recovered_runs,
-        "health": health.status,
-        "health_reasons": list(health.reasons),
-        "exit_status": health.exit_status,
-    }
+    return record(
+        "run",
+        run_id=run_id,
+        site=site,
+        started_at=_utc(started_at),
+        finished_at=_utc(finished_at),
+        finish_reason=stats.get("finish_reason"),
+        requests=counts.requests,
+        pages=counts.pages,
+        listing_pages=counts.listing_pages,
+        articles_parsed=counts.articles_parsed,
+        articles_new=counts.articles_new,
+        articles_updated=counts.articles_updated,
+        articles_unchanged=counts.articles_unchanged,
+        rate_rows=counts.rates_new,
+        quarantined=counts.quarantined,
+        errors=counts.errors,
+        missing=counts.missing,
+        fallbacks=counts.fallbacks,
+        files=files,
+        recovered_runs=recovered_runs,
+        health=health.status,
+        health_reasons=list(health.reasons),
+        exit_status=health.exit_status,
+    )
 
 
 def rate_value(record: dict[str, Any]) -> str:

@@ -30,9 +30,10 @@ from typing import Any
 
 import fastjsonschema
 
-from newsarchive.records import SCHEMA_VERSION
+__all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "fields", "problem", "record", "schema"]
 
-__all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "problem", "schema"]
+# Bumped when a field changes meaning or type; adding an optional field does not bump it.
+SCHEMA_VERSION = 1
 
 # Record kinds, each with its schema file <kind>.schema.json.
 KINDS = ("article", "rates", "run", "quarantined")
@@ -44,6 +45,40 @@ def schema(kind: str) -> dict[str, Any]:
     text = resources.files("newsarchive.schemas").joinpath(f"{kind}.schema.json").read_text()
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@cache
+def fields(kind: str) -> tuple[str, ...]:
+    """A kind's fields in the order records are written: its schema's ``required`` list, the
+    one list of the record's fields.
+
+    >>> fields("quarantined")
+    ('kind', 'schema_version', 'run_id', 'site', 'url', 'reason', 'record')
+    """
+    return tuple(schema(kind)["required"])
+
+
+def record(kind: str, **values: Any) -> dict[str, Any]:
+    """A record of ``kind`` from its fields' values, in the schema's order. A value for a field
+    the schema does not list, or a field it lists without a value, is a defect of the builder
+    and raises (``kind`` and ``schema_version`` are filled in).
+
+    >>> record("quarantined", run_id="r", site="s", url=None, reason="x", record={})["kind"]
+    'quarantined'
+    >>> record("quarantined", run_id="r")
+    Traceback (most recent call last):
+    ...
+    ValueError: quarantined record without site, url, reason, record
+    """
+    values = {"kind": kind, "schema_version": SCHEMA_VERSION, **values}
+    names = fields(kind)
+    if len(values) != len(names) or not values.keys() <= set(names):
+        extra = [name for name in values if name not in names]
+        if extra:
+            raise ValueError(f"{kind} record with fields its schema lacks: {', '.join(extra)}")
+        missing = [name for name in names if name not in values]
+        raise ValueError(f"{kind} record without {', '.join(missing)}")
+    return {name: values[name] for name in names}
 
 
 @cache

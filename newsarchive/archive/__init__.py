@@ -38,7 +38,9 @@ from newsarchive.archive.files import (
 )
 from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
-from newsarchive.records import SCHEMA_VERSION, dumps, rate_value
+from newsarchive.records import dumps, rate_value
+from newsarchive.schema import SCHEMA_VERSION
+from newsarchive.schema import record as schema_record
 
 __all__ = [
     "Archive",
@@ -148,15 +150,14 @@ class Archive:
 
     def quarantine(self, record: dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation beside the archive, with why; never remember it."""
-        entry = {
-            "kind": "quarantined",
-            "schema_version": SCHEMA_VERSION,
-            "run_id": self.run_id,
-            "site": self.folder.name,
-            "url": record.get("url"),
-            "reason": reason,
-            "record": record,
-        }
+        entry = schema_record(
+            "quarantined",
+            run_id=self.run_id,
+            site=self.folder.name,
+            url=record.get("url"),
+            reason=reason,
+            record=record,
+        )
         with self._writing():
             self._writer(QUARANTINE).write(dumps(entry))
 
