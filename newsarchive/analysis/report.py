@@ -19,17 +19,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from newsarchive.analysis.load import ArchiveReadError
 from newsarchive.analysis.stats import (
     ArchiveStats,
     SiteStats,
-    archive_stats,
+    command_stats,
     format_number,
     format_percent,
-    no_files_message,
     plural,
 )
-from newsarchive.health import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from newsarchive.health import EXIT_OK, EXIT_USAGE
 
 __all__ = ["PALETTE", "WINDOW_DAYS", "nice_ticks", "render_report", "report_main"]
 
@@ -72,15 +70,10 @@ th { font-size: 12px; font-weight: 600; color: #57606a; }
 
 def report_main(paths: list[str], out: Path) -> int:
     """``newsarchive report PATH... --out FILE``: write the page; the exit status."""
-    try:
-        stats = archive_stats(paths)
-    except ArchiveReadError as error:
-        print(f"newsarchive: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    if not stats.files:
+    stats = command_stats(paths)
+    if isinstance(stats, int):
         # Nothing is written: a mistyped path must not replace a good report with an empty one.
-        print(no_files_message(paths), file=sys.stderr)
-        return EXIT_USAGE
+        return stats
     try:
         _write_atomically(out, render_report(stats, paths))
     except OSError as error:

@@ -35,10 +35,10 @@ __all__ = [
     "RunStats",
     "SiteStats",
     "archive_stats",
+    "command_stats",
     "format_number",
     "format_percent",
     "load_stats",
-    "no_files_message",
     "plural",
     "render_json",
     "render_text",
@@ -234,22 +234,30 @@ def render_text(stats: ArchiveStats) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def stats_main(paths: list[str], *, as_json: bool) -> int:
-    """``newsarchive stats PATH... [--json]``: print the figures; the exit status."""
+def command_stats(paths: list[str]) -> ArchiveStats | int:
+    """The figures of ``paths`` for a command (``stats``, ``report``), or, when they cannot be
+    read or hold no archive file, the command's exit status, with the reason on stderr."""
     try:
         stats = archive_stats(paths)
     except ArchiveReadError as error:
         print(f"newsarchive: error: {error}", file=sys.stderr)
         return EXIT_FAILED
     if not stats.files:
-        print(no_files_message(paths), file=sys.stderr)
+        print(
+            f"newsarchive: error: no archive files (*.jsonl, *.jsonl.gz) under {' '.join(paths)}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
+    return stats
+
+
+def stats_main(paths: list[str], *, as_json: bool) -> int:
+    """``newsarchive stats PATH... [--json]``: print the figures; the exit status."""
+    stats = command_stats(paths)
+    if isinstance(stats, int):
+        return stats
     sys.stdout.write(render_json(stats) if as_json else render_text(stats))
     return EXIT_OK
-
-
-def no_files_message(paths: Sequence[str]) -> str:
-    return f"newsarchive: error: no archive files (*.jsonl, *.jsonl.gz) under {' '.join(paths)}"
 
 
 def format_number(value: float | None) -> str:

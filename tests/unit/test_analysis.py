@@ -621,6 +621,24 @@ def test_report_of_an_archive_without_records(tmp_path: Path) -> None:
     )
 
 
+def test_stats_and_report_fail_alike_on_an_unreadable_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "everyday/articles/r-0001.jsonl"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("not json\n", encoding="utf-8")
+    message = (
+        f"newsarchive: error: {bad}:1: not a JSON record "
+        "(Expecting value: line 1 column 1 (char 0))\n"
+    )
+    assert stats_main([str(tmp_path)], as_json=False) == 1
+    assert capsys.readouterr() == ("", message)
+    out = tmp_path / "report.html"
+    assert report_main([str(tmp_path)], out) == 1
+    assert capsys.readouterr() == ("", message)
+    assert not out.exists()
+
+
 def test_report_without_archive_files_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
