@@ -4,10 +4,11 @@ A crawl that "finished" can still have archived nothing useful: the site was dow
 changed its markup so that listing pages yield no links or articles lose their dates. Each of
 those has its own exit status, so cron mail or a systemd unit's failure says which.
 
->>> assess({"newsarchive/listing/pages": 1, "newsarchive/listing/article_links": 0}).status
+>>> from newsarchive.counters import ARTICLES_PARSED, LISTING_ARTICLE_LINKS, LISTING_PAGES, MISSING
+>>> assess({LISTING_PAGES: 1, LISTING_ARTICLE_LINKS: 0}).status
 'nothing_parsed'
->>> stats = {"newsarchive/listing/pages": 1, "newsarchive/listing/article_links": 10,
-...          "newsarchive/articles/parsed": 10, "newsarchive/missing/published_at": 4}
+>>> stats = {LISTING_PAGES: 1, LISTING_ARTICLE_LINKS: 10, ARTICLES_PARSED: 10,
+...          MISSING + "published_at": 4}
 >>> health = assess(stats, max_missing_share=0.2)
 >>> health.exit_status, health.reasons
 (6, ('published_at empty on 4 of 10 articles (40%; at most 20% allowed)',))
