@@ -13,11 +13,12 @@ import argparse
 import contextlib
 import random
 import sys
-import threading
 from datetime import datetime, timedelta
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from newsarchive.demo.local import LocalServer
 
 PER_PAGE = 10
 # The full crawl's settings for a loopback site: AutoThrottle's start delay would only add time.
@@ -175,7 +176,7 @@ def site_paths(count: int) -> list[str]:
     ]
 
 
-class SyntheticSite:
+class SyntheticSite(LocalServer):
     """Serve ``count`` articles on ``http://127.0.0.1:PORT/`` from a daemon thread.
 
     Pages are rendered on request; ``warm()`` renders every page once beforehand and keeps the
@@ -207,27 +208,13 @@ class SyntheticSite:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler, port=port, name="synthetic-site")
 
     def warm(self) -> int:
         """Render every page into memory; returns their total size in bytes."""
         for path in site_paths(self.count):
             self.pages[path] = render(path, self.count)
         return sum(len(data) for _, _, data in self.pages.values())
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
-
-    def __enter__(self) -> SyntheticSite:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def main() -> None:
@@ -238,7 +225,7 @@ def main() -> None:
     with SyntheticSite(args.articles, args.port) as site:
         print(f"synthetic site of {args.articles} articles at {site.url} (Ctrl-C stops)")
         with contextlib.suppress(KeyboardInterrupt):
-            site.thread.join()
+            site.wait()
 
 
 if __name__ == "__main__":

@@ -23,20 +23,19 @@ import gzip
 import random
 import re
 import socket
-import socketserver
 import struct
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from newsarchive.analysis import load_runs
+from newsarchive.demo.local import LocalServer
 from tests.support.helpers import FAST, read_jsonl, run_cli
 
 __all__ = [
@@ -277,24 +276,17 @@ class _Hangup(Exception):
     """The handler cut the connection on purpose; nothing to report."""
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Listener(LocalServer):
+    """One of the site's two addresses: "main" (127.0.0.1) or "foreign" (127.0.0.2)."""
 
-    def __init__(self, address: tuple[str, int], site: HostileSite, listener: str) -> None:
+    def __init__(self, host: str, site: HostileSite, role: str) -> None:
+        super().__init__(_Handler, host=host, name=f"hostile-{role}")
         self.site = site
-        self.listener = listener
-        super().__init__(address, _Handler)
+        self.role = role
 
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind() looks up the host name, which can hang offline.
-        socketserver.TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name, self.server_port = str(host), int(port)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
+    def quiet(self, error: BaseException | None) -> bool:
         # The crawler hanging up on a slow or huge answer is the point of those answers.
-        if not isinstance(sys.exc_info()[1], _Hangup | ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)
+        return isinstance(error, _Hangup | ConnectionError | TimeoutError)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -305,10 +297,10 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def do_GET(self) -> None:
-        server = cast(_Server, self.server)
-        hit = Hit(server.listener, self.headers.get("Host", ""), self.path, time.monotonic())
+        where = self.listener.role
+        hit = Hit(where, self.headers.get("Host", ""), self.path, time.monotonic())
         self.site.record(hit)
-        if server.listener == "foreign":
+        if where == "foreign":
             self.send(200, _layout("Чужой сайт", "<p>Другой хост.</p>").encode())
             return
         route = self.site.routes.get(self.path.split("?", 1)[0].split("#", 1)[0])
@@ -321,8 +313,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     @property
+    def listener(self) -> _Listener:
+        return cast(_Listener, LocalServer.of(self))
+
+    @property
     def site(self) -> HostileSite:
-        return cast(_Server, self.server).site
+        return self.listener.site
 
     def send(
         self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
@@ -519,15 +515,14 @@ class HostileSite:
         self._hits: list[Hit] = []
         self._delivered: list[int] = []
         self.abandoned: set[str] = set()  # streamed pages the reader hung up on
-        self.main = _Server(("127.0.0.1", 0), self, "main")
-        self.foreign = _Server(("127.0.0.2", 0), self, "foreign")
-        self.url = f"http://127.0.0.1:{self.main.server_port}"
-        self.foreign_url = f"http://127.0.0.2:{self.foreign.server_port}"
+        self.main = _Listener("127.0.0.1", self, "main")
+        self.foreign = _Listener("127.0.0.2", self, "foreign")
+        # Bound now: the pages name both addresses, ports included, before the site serves.
+        self.main.bind()
+        self.foreign.bind()
+        self.url = self.main.url.rstrip("/")
+        self.foreign_url = self.foreign.url.rstrip("/")
         self.routes = self._routes()
-        self._threads = [
-            threading.Thread(target=server.serve_forever, daemon=True)
-            for server in (self.main, self.foreign)
-        ]
 
     def _routes(self) -> dict[str, Route]:
         xml = "application/xml; charset=utf-8"
@@ -577,17 +572,14 @@ class HostileSite:
     # --- lifetime ---
 
     def start(self) -> HostileSite:
-        for thread in self._threads:
-            thread.start()
+        self.main.start()
+        self.foreign.start()
         return self
 
     def stop(self) -> None:
-        self.stopping.set()
-        for server in (self.main, self.foreign):
-            server.shutdown()
-            server.server_close()
-        for thread in self._threads:
-            thread.join(timeout=5)
+        self.stopping.set()  # ends the handlers that pause, so that none outlives the site
+        self.main.stop()
+        self.foreign.stop()
 
     def __enter__(self) -> HostileSite:
         return self.start()

@@ -6,10 +6,11 @@ Shared by tests/e2e/test_safety.py and tests/e2e/test_bad_input.py.
 from __future__ import annotations
 
 import random
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from newsarchive.demo.local import LocalServer
 
 # Ordinary Russian news prose (UTF-8: two bytes a letter) for the body paragraphs.
 PARAGRAPH = "Министерство экономики сообщило о росте промышленного производства в регионах. "
@@ -30,7 +31,7 @@ date = ["article time::attr(datetime)"]
 """
 
 
-class TinySite:
+class TinySite(LocalServer):
     """A one-listing news site on 127.0.0.1 that records each request's path and User-Agent.
 
     ``/`` links ``/news/1`` .. ``/news/N`` (and ``/private/99`` when ``private``), robots.txt
@@ -59,17 +60,7 @@ class TinySite:
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the request log above is what the tests read."""
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self) -> TinySite:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler, name="tiny-site")
 
     def page(self, path: str) -> tuple[int, bytes]:
         if path == "/robots.txt":
