@@ -204,10 +204,9 @@ def _is_host(host: str) -> bool:
 
 def _site_for_url(url: str) -> Site | None:
     """The built-in site serving this URL's host, if there is one."""
-    host = urlsplit(url).hostname or ""
     for name in available_sites():
         site = load_site(name)
-        if any(host == domain or host.endswith("." + domain) for domain in site.allowed_domains):
+        if site.serves(url):
             return site
     return None
 

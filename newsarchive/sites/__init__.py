@@ -77,6 +77,16 @@ class Site:
             return None
         return match.groupdict().get("id") or match.group(0)
 
+    def serves(self, url: str) -> bool:
+        """Whether ``url`` is on one of the site's hosts (a subdomain counts).
+
+        >>> site = generic_site("https://gazeta.uz/")
+        >>> site.serves("https://www.gazeta.uz/ru/"), site.serves("https://notgazeta.uz/")
+        (True, False)
+        """
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
     def is_article(self, url: str) -> bool:
         return (
             self.article_url is not None and self.article_url.search(urlsplit(url).path) is not None

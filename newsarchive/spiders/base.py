@@ -10,7 +10,6 @@ import codecs
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, Self, TypeGuard
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -188,8 +187,7 @@ class ArchiveSpider(scrapy.Spider):
         return False
 
     def allowed(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+        return self.site.serves(url)
 
     def count_article_request(self) -> None:
         self.article_requests += 1
