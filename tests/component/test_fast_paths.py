@@ -33,16 +33,10 @@ from newsarchive.parsers.rates import parse_rates
 from newsarchive.parsers.text import collapse
 from newsarchive.parsers.timestamps import fallback as timestamps_fallback
 from newsarchive.parsers.timestamps import parse_timestamp
-from newsarchive.pipelines import (
-    ArchiveWriterPipeline,
-    DeduplicationPipeline,
-    RecordBuilderPipeline,
-    ValidationPipeline,
-)
 from newsarchive.records import RateItem
-from newsarchive.run import ArchiveRun
 from newsarchive.spiders import NewsSpider
 from tests.support.helpers import DEMO_SITE, read_jsonl
+from tests.support.pipeline_run import NO_DOWNLOADS, PipelineRun, built
 
 PAGES = sorted(DEMO_SITE.glob("pages/**/*.html"))
 SELECTORS = [
@@ -146,64 +140,8 @@ def _rate(rate: str, currency: str = "USD", url: str = "https://everyday.uz/") -
     )
 
 
-# The engine of a crawl that fetches nothing needs no download handlers (they need a reactor).
-_NO_DOWNLOADS = {"DOWNLOAD_HANDLERS": {"http": None, "https": None}}
-
-
-def _component(found: Any) -> Any:
-    """A component the crawler's engine built."""
-    assert found is not None
-    return found
-
-
-class Crawl:
-    """The pipelines of one crawl, with the early rate filter in front of them."""
-
-    def __init__(self, out: Path) -> None:
-        project = {name: value for name, value in vars(defaults).items() if name.isupper()}
-        settings = {**project, "NEWSARCHIVE_DIR": str(out), **_NO_DOWNLOADS}
-        self.crawler = get_crawler(NewsSpider, settings)
-        self.crawler.spider = self.crawler._create_spider(site="everyday")
-        self.crawler.stats.open_spider()
-        # The engine builds the middlewares and pipelines, which find each other through it.
-        self.crawler.engine = self.crawler._create_engine()
-        self.filter = _component(self.crawler.get_spider_middleware(KnownRatesFilter))
-        self.stages = [
-            _component(self.crawler.get_item_pipeline(stage))
-            for stage in (
-                RecordBuilderPipeline,
-                ValidationPipeline,
-                DeduplicationPipeline,
-                ArchiveWriterPipeline,
-            )
-        ]
-        for stage in self.stages[1:]:
-            stage.open_spider()
-        self.filter.spider_opened()
-
-    def yielded(self, *items: Any) -> list[Any]:
-        """What reaches the pipelines of a page that yielded ``items``."""
-        return list(self.filter.process_spider_output(None, items))
-
-    def feed(self, item: Any) -> Any:
-        from scrapy.exceptions import DropItem
-
-        try:
-            for stage in self.stages:
-                item = stage.process_item(item)
-        except DropItem:
-            return None
-        return item
-
-    def close(self) -> None:
-        ArchiveRun.of(self.crawler).archive.close()
-
-    def stat(self, key: str) -> int:
-        return int(self.crawler.stats.get_value(key, 0))
-
-
 def test_known_rate_rows_leave_before_the_pipelines_and_are_counted(tmp_path: Path) -> None:
-    crawl = Crawl(tmp_path)
+    crawl = PipelineRun(tmp_path)
     first = _rate("12020.90")
     # Nothing archived yet: the row goes on, is written, and from then on stays behind.
     assert crawl.yielded(first) == [first]
@@ -224,7 +162,7 @@ def test_known_rate_rows_leave_before_the_pipelines_and_are_counted(tmp_path: Pa
 
 
 def test_an_invalid_rate_row_still_reaches_the_quarantine(tmp_path: Path) -> None:
-    crawl = Crawl(tmp_path)
+    crawl = PipelineRun(tmp_path)
     row = _rate("12020.90")
     assert crawl.feed(row) is not None
     broken = _rate("12020.90", url="not a url")  # the same key and value, but no valid record
@@ -236,7 +174,7 @@ def test_an_invalid_rate_row_still_reaches_the_quarantine(tmp_path: Path) -> Non
 
 
 def test_a_row_like_one_dropped_before_is_judged_again_when_it_may_differ(tmp_path: Path) -> None:
-    crawl = Crawl(tmp_path)
+    crawl = PipelineRun(tmp_path)
     assert crawl.feed(_rate("12020.90")) is not None
     page = "https://everyday.uz/health/15820-post.html"
     assert crawl.yielded(_rate("12020.90", url=page)) == []  # judged, and remembered
@@ -308,12 +246,12 @@ def test_without_the_deduplication_pipeline_the_filter_passes_everything(tmp_pat
         **project,
         "NEWSARCHIVE_DIR": str(tmp_path),
         "ITEM_PIPELINES": pipelines,
-        **_NO_DOWNLOADS,
+        **NO_DOWNLOADS,
     }
     crawler = get_crawler(NewsSpider, settings)
     crawler.spider = crawler._create_spider(site="everyday")
     crawler.engine = crawler._create_engine()
-    middleware = _component(crawler.get_spider_middleware(KnownRatesFilter))
+    middleware = built(crawler.get_spider_middleware(KnownRatesFilter))
     middleware.spider_opened()
     rows = [_rate("12020.90"), _rate("12020.90")]
     assert list(middleware.process_spider_output(None, rows)) == rows

@@ -5,57 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsarchive import settings as defaults
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.timestamps import parse_timestamp
-from newsarchive.pipelines import (
-    ArchiveWriterPipeline,
-    DeduplicationPipeline,
-    RecordBuilderPipeline,
-)
 from newsarchive.records import ArticleItem, RateItem, rate_record
-from newsarchive.run import ArchiveRun
 from newsarchive.spiders import NewsSpider
 from tests.support.helpers import read_jsonl
+from tests.support.pipeline_run import PipelineRun
 
 FETCHED = datetime(2025, 12, 11, 13, 0, 2, tzinfo=UTC)
-
-
-class Chain:
-    """The three pipelines of one crawl, opened on a spider for the everyday site."""
-
-    def __init__(self, out: Path) -> None:
-        project = {name: value for name, value in vars(defaults).items() if name.isupper()}
-        self.crawler = get_crawler(NewsSpider, {**project, "NEWSARCHIVE_DIR": str(out)})
-        self.crawler.spider = self.crawler._create_spider(site="everyday")
-        self.crawler.stats.open_spider()
-        self.stages = [
-            RecordBuilderPipeline.from_crawler(self.crawler),
-            DeduplicationPipeline.from_crawler(self.crawler),
-            ArchiveWriterPipeline.from_crawler(self.crawler),
-        ]
-        for stage in self.stages[1:]:
-            stage.open_spider()
-
-    def feed(self, item: Any) -> dict[str, Any] | None:
-        try:
-            for stage in self.stages:
-                item = stage.process_item(item)
-        except DropItem:
-            return None
-        return item
-
-    def close(self) -> None:
-        ArchiveRun.of(self.crawler).archive.close()
-
-    def stat(self, key: str) -> int:
-        return self.crawler.stats.get_value(f"newsarchive/{key}", 0)
 
 
 def _article(body: str, url: str = "https://everyday.uz/health/15820-post.html") -> ArticleItem:
@@ -88,7 +50,7 @@ def _rate(
 
 
 def test_article_versions(tmp_path: Path) -> None:
-    chain = Chain(tmp_path)
+    chain = PipelineRun(tmp_path)
     first = chain.feed(_article("Текст."))
     assert first is not None
     assert (first["id"], first["version"]) == ("everyday:15820", 1)
@@ -102,9 +64,9 @@ def test_article_versions(tmp_path: Path) -> None:
     assert edited["content_hash"] != first["content_hash"]
     chain.close()
     assert (
-        chain.stat("articles/new"),
-        chain.stat("articles/unchanged"),
-        chain.stat("articles/updated"),
+        chain.stat("newsarchive/articles/new"),
+        chain.stat("newsarchive/articles/unchanged"),
+        chain.stat("newsarchive/articles/updated"),
     ) == (1, 1, 1)
     archived = read_jsonl(tmp_path / "everyday" / "articles")
     assert [(r["version"], r["body"]) for r in archived] == [
@@ -112,7 +74,7 @@ def test_article_versions(tmp_path: Path) -> None:
         (2, "Лид.\n\nТекст, исправленный редакцией."),
     ]
     # A later run remembers both versions.
-    again = Chain(tmp_path)
+    again = PipelineRun(tmp_path)
     assert again.feed(_article("Текст, исправленный редакцией.")) is None
     third = again.feed(_article("Третья редакция."))
     assert third is not None
@@ -121,7 +83,7 @@ def test_article_versions(tmp_path: Path) -> None:
 
 
 def test_rates_once_per_day_and_again_when_the_value_changes(tmp_path: Path) -> None:
-    chain = Chain(tmp_path)
+    chain = PipelineRun(tmp_path)
     later = datetime(2025, 12, 11, 14, 0, tzinfo=UTC)
     assert chain.feed(_rate("12020.90")) is not None
     assert chain.feed(_rate("12020.90", at=later)) is None  # every page repeats the widget
@@ -138,7 +100,7 @@ def test_rates_once_per_day_and_again_when_the_value_changes(tmp_path: Path) -> 
         ("2025-12-12", 12021.1, "2025-12-11T13:00:02Z"),
     ]
     # A scheduled re-run the same day adds nothing.
-    again = Chain(tmp_path)
+    again = PipelineRun(tmp_path)
     assert again.feed(_rate("12021.10", at=later)) is None
     again.close()
 
@@ -157,14 +119,14 @@ def test_undated_widget_takes_the_sites_day(observed: datetime, as_of: str) -> N
 
 
 def test_article_without_title_is_counted_not_archived(tmp_path: Path) -> None:
-    chain = Chain(tmp_path)
+    chain = PipelineRun(tmp_path)
     item = _article("Текст.")
     page = ArticlePage(None, None, "Текст.", None, None, None)
     assert chain.feed(ArticleItem("everyday", item.url, "15820", page, FETCHED, "ru")) is None
     chain.close()
-    assert chain.stat("errors/incomplete_article") == 1
-    assert chain.stat("missing/title") == 1
-    assert chain.stat("missing/published_at") == 1
+    assert chain.stat("newsarchive/errors/incomplete_article") == 1
+    assert chain.stat("newsarchive/missing/title") == 1
+    assert chain.stat("newsarchive/missing/published_at") == 1
     assert read_jsonl(tmp_path / "everyday" / "articles") == []
 
 
