@@ -37,8 +37,7 @@ from newsarchive.parsers import (
 from newsarchive.records import SCHEMA_VERSION
 from newsarchive.sites import Site, SiteError, available_sites, load_site, load_site_file
 from newsarchive.urls import canonical_url
-
-__version__ = "0.1.0"
+from newsarchive.version import __version__
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -32,6 +32,8 @@ __all__ = [
     "FILES",
     "HEALTH",
     "HEALTH_REASONS",
+    "IMPORT_PAGES",
+    "IMPORT_SKIPPED",
     "LISTING_ARTICLE_LINKS",
     "LISTING_FAILED",
     "LISTING_PAGES",
@@ -44,6 +46,8 @@ __all__ = [
     "RATES_NEW",
     "RATES_UNCHANGED",
     "SKIPPED_ROBOTS_OR_OFFSITE",
+    "WARC_BYTES",
+    "WARC_RECORDS",
     "WRITE_ERROR",
     "WRITTEN",
     "RunCounts",
@@ -70,12 +74,20 @@ SKIPPED_ROBOTS_OR_OFFSITE = "newsarchive/skipped/robots_or_offsite"
 PARSE_WORKER_STARTED = "newsarchive/parse_worker/started"
 PARSE_WORKER_PAGES = "newsarchive/parse_worker/pages"
 PARSE_WORKER_LOST = "newsarchive/parse_worker/lost"
+# Pages an import read from WARC files (its "pages": it fetches none).
+IMPORT_PAGES = "newsarchive/import/pages"
+# Bytes of WARC the run wrote (set, not counted: the writer keeps the total).
+WARC_BYTES = "newsarchive/warc/bytes"
 
 # Families: the prefix plus a kind, field or record kind (ERRORS + "http_404").
 ERRORS = "newsarchive/errors/"
 MISSING = "newsarchive/missing/"
 FALLBACK = "newsarchive/fallback/"
 WRITTEN = "newsarchive/written/"
+# Records an import passed over, by reason: not_html, http_404, warc_truncated...
+IMPORT_SKIPPED = "newsarchive/import/skipped/"
+# Pages kept in the WARC files, by record type: response, or revisit of an unchanged payload.
+WARC_RECORDS = "newsarchive/warc/records/"
 
 # What the run's end sets (not counts): its health, exit status, files, and why it stopped.
 HEALTH = "newsarchive/health"
@@ -117,6 +129,9 @@ class RunCounts:
     discovery_not_articles: int = 0
     rates_new: int = 0
     quarantined: int = 0
+    warc_bytes: int = 0
+    warc_records: dict[str, int] = field(default_factory=dict)
+    import_skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     missing: dict[str, int] = field(default_factory=dict)
     fallbacks: dict[str, int] = field(default_factory=dict)
@@ -130,7 +145,7 @@ class RunCounts:
 
         return cls(
             requests=count("downloader/request_count"),
-            pages=count("response_received_count"),
+            pages=count("response_received_count") + count(IMPORT_PAGES),
             listing_pages=count(LISTING_PAGES),
             listing_article_links=count(LISTING_ARTICLE_LINKS),
             articles_requested=count(ARTICLES_REQUESTED),
@@ -143,6 +158,9 @@ class RunCounts:
             discovery_not_articles=count(DISCOVERY_NOT_ARTICLES),
             rates_new=count(RATES_NEW),
             quarantined=count(QUARANTINED),
+            warc_bytes=count(WARC_BYTES),
+            warc_records=by_prefix(stats, WARC_RECORDS),
+            import_skipped=by_prefix(stats, IMPORT_SKIPPED),
             errors=by_prefix(stats, ERRORS),
             missing=by_prefix(stats, MISSING),
             fallbacks=by_prefix(stats, FALLBACK),
@@ -152,6 +170,16 @@ class RunCounts:
     def error_count(self) -> int:
         """Requests and items that failed, of every kind."""
         return sum(self.errors.values())
+
+    @property
+    def warc_pages(self) -> int:
+        """Pages kept in the WARC files, whole or as revisits."""
+        return sum(self.warc_records.values())
+
+    @property
+    def warc_bytes_per_page(self) -> int | None:
+        """What keeping a page as evidence cost, on average (None: no page kept)."""
+        return round(self.warc_bytes / self.warc_pages) if self.warc_pages else None
 
     @property
     def already_archived(self) -> int:

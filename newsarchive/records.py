@@ -19,7 +19,9 @@ from newsarchive.health import Health
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.rates import RateBlock
 from newsarchive.schema import SCHEMA_VERSION, record
+from newsarchive.sites import Site
 from newsarchive.urls import canonical_url
+from newsarchive.version import __version__
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,6 +35,7 @@ __all__ = [
     "rate_record",
     "rate_value",
     "run_record",
+    "site_article",
 ]
 
 
@@ -46,6 +49,10 @@ class ArticleItem:
     page: ArticlePage
     fetched_at: datetime
     lang: str
+    # Where the page is kept as received: the WARC record (``Capture.source()``), if any.
+    source: dict[str, Any] | None = None
+    # What read the page (``Site.parser_version``).
+    parser_version: str = __version__
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,32 @@ class RateItem:
     change: Decimal | None
     change_percent: Decimal | None
     observed_at: datetime
+
+
+def site_article(
+    site: Site,
+    url: str,
+    page: ArticlePage,
+    fetched_at: datetime,
+    *,
+    lang: str | None = None,
+    source: dict[str, Any] | None = None,
+) -> ArticleItem:
+    """The item of an article page of ``site`` read at ``url``, live or from its WARC record.
+
+    ``lang`` is the page's own language when the generic extractor found one, else the site's.
+    """
+    return ArticleItem(
+        site=site.name,
+        url=url,
+        site_article_id=site.article_id(url),
+        page=page,
+        fetched_at=fetched_at,
+        # The record holds the language alone: "uz" for a site file's "uz-Cyrl".
+        lang=(lang or site.lang).partition("-")[0],
+        source=source,
+        parser_version=site.parser_version,
+    )
 
 
 def rate_items(
@@ -126,6 +159,10 @@ def article_record(item: ArticleItem) -> dict[str, Any]:
         fetched_at=_utc(item.fetched_at),
         lang=item.lang,
         content_hash=content_hash(page.title, page.lead, page.body),
+        source=item.source,
+        parser_version=item.parser_version,
+        reparsed=False,
+        changed_fields=None,
     )
 
 
@@ -184,6 +221,8 @@ def run_record(
         health=health.status,
         health_reasons=list(health.reasons),
         exit_status=health.exit_status,
+        warc_bytes=counts.warc_bytes,
+        warc_pages=counts.warc_pages,
     )
 
 

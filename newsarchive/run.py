@@ -34,10 +34,12 @@ from newsarchive.archive import (
     newer_schema_message,
     newer_schema_version,
 )
+from newsarchive.evidence.warcfiles import readable_encodings, warcinfo_fields
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
 from newsarchive.limits import CrawlLimits
 from newsarchive.records import run_record
 from newsarchive.sites import Site
+from newsarchive.version import __version__
 
 __all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun", "new_run_id"]
 
@@ -47,6 +49,7 @@ logger = logging.getLogger(__name__)
 WRITE_FAILED = "archive_write_failed"
 # ... and of one that did not start: a newer newsarchive wrote the archive (higher schema_version).
 NEWER_SCHEMA = "archive_schema_newer"
+WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -99,14 +102,21 @@ class ArchiveRun:
         if version is not None:
             self._refuse_newer(root / spider.site.name, version)
         started_at = datetime.now(UTC)
+        run_id = settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at)
         archive = Archive(
             root,
             spider.site.name,
-            settings.get("NEWSARCHIVE_RUN_ID") or new_run_id(started_at),
+            run_id,
             roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
             store_class=load_object(settings.get("NEWSARCHIVE_STORE")),
             compress=settings.getbool("NEWSARCHIVE_COMPRESS"),
             on_failure=self._stop,
+            warc_max_bytes=(
+                settings.getint("NEWSARCHIVE_WARC_MAX_BYTES")
+                if settings.getbool("NEWSARCHIVE_WARC")
+                else None
+            ),
+            warc_info=self._warcinfo(spider, run_id),
         )
         try:
             archive.open()
@@ -129,6 +139,37 @@ class ArchiveRun:
         # handlers (its parse worker's close), as the last word of the run.
         crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
         return archive
+
+    def _warcinfo(self, spider: _SiteSpider, run_id: str) -> dict[str, str]:
+        """What the warcinfo record of each WARC file says: who wrote it, for which run and
+        site, and the settings that shape what was fetched."""
+        settings = self.crawler.settings
+        site = spider.site
+        return warcinfo_fields(
+            [
+                ("software", f"newsarchive/{__version__}"),
+                ("format", "WARC File Format 1.1"),
+                ("conformsTo", WARC_1_1),
+                ("isPartOf", site.name),
+                ("run-id", run_id),
+                ("site", site.name),
+                ("site-start-urls", " ".join(site.start_urls)),
+                ("site-timezone", site.timezone),
+                ("site-lang", site.lang),
+                ("site-described", "yes" if site.article_url is not None else "no"),
+                ("parser-version", site.parser_version),
+                ("http-header-user-agent", settings.get("USER_AGENT")),
+                ("http-header-accept-encoding", readable_encodings()),
+                ("operator", settings.get("NEWSARCHIVE_CONTACT_URL")),
+                ("robots", "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore"),
+                ("download-maxsize", settings.getint("DOWNLOAD_MAXSIZE")),
+                ("max-pages", settings.getint("NEWSARCHIVE_MAX_PAGES")),
+                ("max-articles", settings.getint("NEWSARCHIVE_MAX_ARTICLES")),
+                ("since", settings.get("NEWSARCHIVE_SINCE")),
+                ("recheck-days", settings.getint("NEWSARCHIVE_RECHECK_DAYS")),
+                ("discovery-depth", settings.getint("NEWSARCHIVE_DISCOVERY_DEPTH")),
+            ]
+        )
 
     def _refuse_newer(self, folder: Path, version: int) -> NoReturn:
         """Close the spider before anything is written: a newer newsarchive wrote this archive.

@@ -5,7 +5,7 @@ compiled to Python by fastjsonschema (about 15 µs a record, 25 times faster tha
 them). The schema files stay plain 2020-12 documents; the tests also check them, and these
 records, with the reference validator (jsonschema).
 
->>> row = {"kind": "rates", "schema_version": 1, "site": "everyday", "source": "ЦБ",
+>>> row = {"kind": "rates", "schema_version": 2, "site": "everyday", "source": "ЦБ",
 ...        "as_of": "2025-12-11", "as_of_inferred": False, "currency": "usd", "rate": 12020.9,
 ...        "change": 17.72, "change_percent": None, "observed_at": "2025-12-11T13:00:01Z",
 ...        "url": "https://everyday.uz/"}
@@ -16,8 +16,8 @@ True
 >>> problem({"kind": "rates", "schema_version": 1, "site": "everyday"})
 "record must contain ['as_of', 'as_of_inferred', 'change', 'change_percent', 'currency', \
 'observed_at', 'rate', 'source', 'url'] properties"
->>> problem({"kind": "article", "schema_version": 2})
-'schema_version 2 is newer than this newsarchive reads (1): upgrade newsarchive'
+>>> problem({"kind": "article", "schema_version": 3})
+'schema_version 3 is newer than this newsarchive reads (2): upgrade newsarchive'
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ import fastjsonschema
 
 __all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "fields", "problem", "record", "schema"]
 
-# Bumped when a field changes meaning or type; adding an optional field does not bump it.
-SCHEMA_VERSION = 1
+# Bumped when a field changes meaning or type, or a field is added: 2 added the article's
+# evidence (source, parser_version, reparsed, changed_fields) and the run's WARC figures.
+# Records of older versions stay valid: each schema requires a field from the version that
+# added it on (its ``allOf``), so an archive written by 0.1 still validates and loads.
+SCHEMA_VERSION = 2
 
 # Record kinds, each with its schema file <kind>.schema.json.
 KINDS = ("article", "rates", "run", "quarantined")
@@ -49,13 +52,17 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def fields(kind: str) -> tuple[str, ...]:
-    """A kind's fields in the order records are written: its schema's ``required`` list, the
-    one list of the record's fields.
+    """A kind's fields in the order records are written: its schema's ``required`` list, then
+    the fields later versions require (its ``allOf``), the one list of the record's fields.
 
     >>> fields("quarantined")
     ('kind', 'schema_version', 'run_id', 'site', 'url', 'reason', 'record')
+    >>> fields("article")[-4:]
+    ('source', 'parser_version', 'reparsed', 'changed_fields')
     """
-    return tuple(schema(kind)["required"])
+    document = schema(kind)
+    added = [name for rule in document.get("allOf", []) for name in rule["then"]["required"]]
+    return (*document["required"], *added)
 
 
 def record(kind: str, **values: Any) -> dict[str, Any]:
@@ -122,7 +129,7 @@ def field_table(kind: str) -> str:
     nullable = any("x-null-when" in field for field in properties.values())
     header = ["field", "type", "meaning", *(["null when"] if nullable else [])]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name in document["required"]:
+    for name in fields(kind):
         field = properties[name]
         cells = [f"`{name}`", _json_type(field, document.get("$defs", {})), field["description"]]
         if nullable:

@@ -37,6 +37,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsarchive.middlewares.RetryAfterMiddleware": 550,
+    # Next to the downloader (Scrapy's own end at 900): it keeps each response as the server
+    # sent it, before HttpCompressionMiddleware (590) undoes its content coding.
+    "newsarchive.evidence.capture.WarcCaptureMiddleware": 950,
 }
 # Seconds of Retry-After a run waits at most: asked for longer, it gives the URL up at once
 # (counted as http_503/http_429) rather than sleep through a cron slot.
@@ -124,6 +127,12 @@ NEWSARCHIVE_RECHECK_DAYS = -1
 NEWSARCHIVE_STORE = "newsarchive.archive.store.SqliteStore"
 # Write the archive gzipped (*.jsonl.gz); every reader takes both.
 NEWSARCHIVE_COMPRESS = False
+# Keep every response as received in WARC/1.1 files (<site>/warc/), the evidence records point
+# at (their `source`) and `newsarchive reparse` re-reads; False: `newsarchive crawl --no-warc`.
+NEWSARCHIVE_WARC = True
+# A WARC file is closed and published once it holds this many bytes (1 GB, the size Heritrix
+# and Common Crawl roll at), and at the end of the run.
+NEWSARCHIVE_WARC_MAX_BYTES = 1_000_000_000
 # Generic crawls (a URL with no site file): how many links deep from the home page to look
 # for articles (home → section pages → articles); pagination does not count as a level.
 NEWSARCHIVE_DISCOVERY_DEPTH = 2

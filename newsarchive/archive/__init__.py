@@ -5,11 +5,13 @@ Layout under the archive folder (``--out``, default ``./archive``)::
     <site>/articles/<run>-0001.jsonl   article records, one file per run (rolled when large)
     <site>/rates/<run>-0001.jsonl      rate rows
     <site>/quarantine/<run>-0001.jsonl records that failed validation, with the reason
+    <site>/warc/<run>-0001.warc.gz   every page as received (see newsarchive.evidence)
     <site>/runs.jsonl                  one record per finished run: counts, errors, health
     <site>/state.sqlite3               what has been archived (see store.py)
     <site>/.lock                       held by the one run writing this site (see lock.py)
 
-A record is remembered in the store only after its line is written, and every published file is
+A page's WARC record is written and flushed before any record read from it, so a record's
+``source`` never names bytes the WARC files lack. A record is remembered in the store only after its line is written, and every published file is
 indexed into the store when a run opens the archive, so the store never claims a record the
 files lack, and a killed run's records are remembered by the next one. A write that fails (disk
 full, quota, I/O error) ends the run's writing: it publishes nothing more, and the next run
@@ -38,6 +40,8 @@ from newsarchive.archive.files import (
 )
 from newsarchive.archive.lock import ArchiveBusyError
 from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
+from newsarchive.evidence import warcfiles
+from newsarchive.evidence.warcfiles import Capture, Exchange, FirstCapture, WarcFiles
 from newsarchive.records import dumps, rate_value
 from newsarchive.schema import SCHEMA_VERSION
 from newsarchive.schema import record as schema_record
@@ -83,6 +87,8 @@ class Archive:
         store_class: Callable[[Path], ArchiveStore] = SqliteStore,
         compress: bool = False,
         on_failure: Callable[[ArchiveWriteError], None] | None = None,
+        warc_max_bytes: int | None = None,
+        warc_info: dict[str, str] | None = None,
     ) -> None:
         self.folder = root / site
         self.run_id = run_id
@@ -102,6 +108,17 @@ class Archive:
         self.listings_were_complete = False
         self._locked = False
         self._writers: dict[str, JsonlWriter] = {}
+        # Every page as received, when the run keeps evidence (None: --no-warc).
+        self.warc = (
+            WarcFiles(
+                self.folder / warcfiles.WARC_FOLDER,
+                run_id,
+                max_bytes=warc_max_bytes,
+                info=warc_info or {},
+            )
+            if warc_max_bytes is not None
+            else None
+        )
         # The stored value of each rate key this run looked up or wrote: every page shows the
         # same widget, so each of its rows is looked up once per page. A handful of keys (one
         # per currency and day), kept in step with the store by ``_remember``.
@@ -138,6 +155,8 @@ class Archive:
             self.failed = ArchiveWriteError(f"cannot write the archive at {self.folder}: {reason}")
             for writer in self._writers.values():
                 writer.abandon()
+            if self.warc is not None:
+                self.warc.abandon()
             if self.on_failure is not None:
                 self.on_failure(self.failed)
             raise self.failed from error
@@ -147,6 +166,21 @@ class Archive:
         with self._writing():
             self._writer(KINDS[record["kind"]]).write(dumps(record))
             self._remember(record, self.run_id)
+
+    def capture(self, exchange: Exchange) -> Capture:
+        """Keep a page as received in the run's WARC file; a payload this archive already holds
+        for the URL becomes a revisit of its first capture."""
+        assert self.warc is not None, "capture() needs an archive opened with warc_max_bytes"
+        with self._writing():
+            digest = warcfiles.payload_digest(exchange.body)
+            known = self.store.capture(exchange.url, digest)
+            first = FirstCapture(known.record_id, known.date) if known is not None else None
+            captured = self.warc.write(exchange, first, digest)
+            if first is None:
+                self.store.remember_capture(
+                    exchange.url, digest, captured.record_id, captured.date
+                )
+            return captured
 
     def quarantine(self, record: dict[str, Any], reason: str) -> None:
         """Keep a record that failed validation beside the archive, with why; never remember it."""
@@ -198,6 +232,10 @@ class Archive:
             self.store.set_flag(LISTINGS_COMPLETE, True)
 
     def published_files(self) -> list[Path]:
+        """The JSONL files and then the WARC files this run published."""
+        return self._published_jsonl() + (self.warc.published if self.warc is not None else [])
+
+    def _published_jsonl(self) -> list[Path]:
         return [path for writer in self._writers.values() for path in writer.published]
 
     def append_run(self, record: dict[str, Any]) -> None:
@@ -217,7 +255,9 @@ class Archive:
         with self._writing():
             for writer in self._writers.values():
                 writer.close()
-            for path in self.published_files():
+            if self.warc is not None:
+                self.warc.close()
+            for path in self._published_jsonl():
                 self.store.mark_indexed(_index_name(self.folder, path))
 
     def close(self) -> None:
@@ -267,6 +307,8 @@ class Archive:
         for folder in (*KINDS.values(), QUARANTINE):
             for path in publish_leftovers(self.folder / folder):
                 recovered.add(path.name.rsplit("-", 1)[0])
+        for path in warcfiles.publish_leftovers(self.folder / warcfiles.WARC_FOLDER):
+            recovered.add(path.name.rsplit("-", 1)[0])
         for folder in KINDS.values():
             for path in archive_files([self.folder / folder]):
                 name = _index_name(self.folder, path)

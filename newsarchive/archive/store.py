@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["ArchiveStore", "KnownArticle", "RateKey", "SqliteStore"]
+__all__ = ["ArchiveStore", "KnownArticle", "KnownCapture", "RateKey", "SqliteStore"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,14 @@ class RateKey:
     source: str
     as_of: str
     currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCapture:
+    """The first WARC capture of a payload at a URL: what a later identical fetch revisits."""
+
+    record_id: str
+    date: str  # its WARC-Date
 
 
 class ArchiveStore(Protocol):
@@ -49,6 +57,12 @@ class ArchiveStore(Protocol):
     def rate_value(self, key: RateKey) -> str | None: ...
 
     def remember_rate(self, key: RateKey, value: str) -> None: ...
+
+    def capture(self, url: str, payload_digest: str) -> KnownCapture | None: ...
+
+    def remember_capture(
+        self, url: str, payload_digest: str, record_id: str, date: str
+    ) -> None: ...
 
     def is_indexed(self, file_name: str) -> bool: ...
 
@@ -76,6 +90,13 @@ CREATE TABLE IF NOT EXISTS rates (
     currency TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (source, as_of, currency)
+);
+CREATE TABLE IF NOT EXISTS captures (
+    url TEXT NOT NULL,
+    payload_digest TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    PRIMARY KEY (url, payload_digest)
 );
 CREATE TABLE IF NOT EXISTS indexed_files (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -176,6 +197,21 @@ class SqliteStore:
             "INSERT INTO rates (source, as_of, currency, value) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (source, as_of, currency) DO UPDATE SET value = excluded.value",
             (key.source, key.as_of, key.currency, value),
+        )
+
+    def capture(self, url: str, payload_digest: str) -> KnownCapture | None:
+        row = self._db.execute(
+            "SELECT record_id, date FROM captures WHERE url = ? AND payload_digest = ?",
+            (url, payload_digest),
+        ).fetchone()
+        return KnownCapture(*row) if row else None
+
+    def remember_capture(self, url: str, payload_digest: str, record_id: str, date: str) -> None:
+        # The first capture stays the one revisits point at.
+        self._change(
+            "INSERT OR IGNORE INTO captures (url, payload_digest, record_id, date) "
+            "VALUES (?, ?, ?, ?)",
+            (url, payload_digest, record_id, date),
         )
 
     def is_indexed(self, file_name: str) -> bool:

@@ -111,6 +111,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write the archive files gzipped (*.jsonl.gz); every reader takes both",
     )
     crawl.add_argument(
+        "--no-warc",
+        dest="warc",
+        action="store_false",
+        help="keep no WARC copy of the pages (by default every response is kept as received "
+        "in <out>/<site>/warc/, and each article record points at its page)",
+    )
+    crawl.add_argument(
         "--resume",
         action="store_true",
         help="keep the crawl's queue in the archive (Scrapy's JOBDIR) so that an interrupted "
@@ -153,6 +160,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         recheck_days=-1 if args.recheck_days is None else args.recheck_days,
         resume=args.resume,
         compress=args.compress,
+        warc=args.warc,
         max_missing_percent=args.max_missing,
     )
 

@@ -32,6 +32,8 @@ from newsarchive.sites import Site
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
+    from newsarchive.spiders.base import ArchiveSpider
+
 
 # Scrapy's start-up chatter (enabled middlewares, overridden settings, the stats dump) is for
 # people debugging Scrapy; an analyst sees our progress lines, warnings and the summary.
@@ -50,7 +52,10 @@ class CrawlOptions:
     recheck_days: int = -1
     resume: bool = False
     compress: bool = False
+    warc: bool = True
     max_missing_percent: float = 20.0
+    # WARC files to import instead of crawling (``newsarchive import``).
+    imports: tuple[Path, ...] = ()
 
 
 def run_crawl(options: CrawlOptions) -> int:
@@ -59,7 +64,7 @@ def run_crawl(options: CrawlOptions) -> int:
     from scrapy.settings import Settings
 
     from newsarchive import settings as defaults
-    from newsarchive.spiders import GenericSpider, NewsSpider
+    from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
 
     folder = options.out / options.site.name
     version = newer_schema_version(folder)
@@ -83,6 +88,7 @@ def run_crawl(options: CrawlOptions) -> int:
             "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
             "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
             "NEWSARCHIVE_COMPRESS": options.compress,
+            "NEWSARCHIVE_WARC": options.warc,
             "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
             "LOGSTATS_INTERVAL": 0,
             # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
@@ -96,11 +102,21 @@ def run_crawl(options: CrawlOptions) -> int:
         settings.setdict(overrides, priority="cmdline")
         process = CrawlerProcess(settings)
         _install_log_handler(settings, verbose=options.verbose)
-        # A described site is walked by its listings; any other by discovery.
-        spider = NewsSpider if options.site.article_url is not None else GenericSpider
+        # A described site is walked by its listings; any other by discovery; WARC files are
+        # read instead of the site when there are some to import.
+        spider: type[ArchiveSpider] = (
+            WarcImportSpider
+            if options.imports
+            else NewsSpider
+            if options.site.article_url is not None
+            else GenericSpider
+        )
         crawler = process.create_crawler(spider)
         started = time.monotonic()
-        process.crawl(crawler, site=options.site)
+        if options.imports:
+            process.crawl(crawler, site=options.site, warcs=[str(p) for p in options.imports])
+        else:
+            process.crawl(crawler, site=options.site)
         process.start()
     finally:
         lock.release(folder)
@@ -137,10 +153,20 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     files = stats.get(counters.FILES) or []
     suffix = ".jsonl.gz" if options.compress else ".jsonl"
     articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
+    what = (
+        f"import of {len(options.imports)} WARC file(s) into {options.site.name}"
+        if options.imports
+        else f"crawl of {options.site.name} ({options.site.start_urls[0]})"
+    )
+    skipped = ", ".join(f"{kind}: {count}" for kind, count in counts.import_skipped.items())
     lines = [
-        f"newsarchive: crawl of {options.site.name} ({options.site.start_urls[0]}) "
-        f"{stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
-        f"  pages fetched      {counts.pages}",
+        f"newsarchive: {what} {stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
+        f"  {'pages read' if options.imports else 'pages fetched':<18} {counts.pages}",
+        *(
+            [f"  records skipped    {sum(counts.import_skipped.values())} ({skipped})"]
+            if skipped
+            else []
+        ),
         f"  articles written   {counts.articles_new} new, {counts.articles_updated} updated "
         f"({counts.already_archived} already archived)",
         f"  rate rows written  {counts.rates_new}",
@@ -148,6 +174,7 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         + (f" ({error_detail})" if counts.errors else ""),
         f"  health             {stats.get(counters.HEALTH, 'unknown')}",
         *_fill_in_line(counts),
+        *_evidence_line(counts),
         f"  archive            {options.out / options.site.name}/",
     ]
     lines += [f"    {path}" for path in files]
@@ -156,6 +183,33 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
+
+
+def _evidence_line(counts: RunCounts) -> list[str]:
+    """What keeping the pages as received cost: the WARC bytes, per page."""
+    if not counts.warc_pages:
+        return []
+    revisits = counts.warc_records.get("revisit", 0)
+    return [
+        f"  pages kept (WARC)  {counts.warc_pages} ({revisits} unchanged, kept as revisits), "
+        f"{_size(counts.warc_bytes)}, {_size(counts.warc_bytes_per_page or 0)} a page"
+    ]
+
+
+def _size(count: int) -> str:
+    """Bytes for a person.
+
+    >>> _size(900), _size(1536), _size(3 * 1024**3)
+    ('900 bytes', '1.5 KB', '3.0 GB')
+    """
+    if count < 1024:
+        return f"{count} bytes"
+    value = count / 1024
+    for unit in ("KB", "MB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
 
 
 def _fill_in_line(counts: RunCounts) -> list[str]:

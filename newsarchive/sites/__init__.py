@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 import tomllib
@@ -23,6 +24,7 @@ from cssselect import SelectorError
 from parsel.csstranslator import HTMLTranslator
 
 from newsarchive.parsers.article import ArticleSelectors
+from newsarchive.version import __version__
 
 __all__ = [
     "ListingSelectors",
@@ -69,6 +71,18 @@ class Site:
     rate_widget: tuple[str, ...]
     # Scrapy settings the site asks for ([throttle] in its file): politeness it needs.
     throttle: dict[str, float | int] = field(default_factory=dict)
+
+    @property
+    def parser_version(self) -> str:
+        """What read this site's pages: newsarchive's version and a digest of the description
+        its parsers follow (selectors, URL pattern, time zone, language), so that a record made
+        after the site file changed says so even under the same newsarchive version.
+        """
+        pattern = self.article_url.pattern if self.article_url else None
+        described = repr(
+            (self.article, self.rate_widget, pattern, self.listing, self.timezone, self.lang)
+        )
+        return f"{__version__}+{hashlib.sha256(described.encode()).hexdigest()[:8]}"
 
     def article_id(self, url: str) -> str | None:
         """The site's own id of an article URL, or None when the URL is not an article."""

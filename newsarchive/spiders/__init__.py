@@ -1,5 +1,5 @@
-"""Spiders: ``news`` crawls any site file, ``generic`` any URL with no site file; each built-in
-site also gets a spider of its name.
+"""Spiders: ``news`` crawls any site file, ``generic`` any URL with no site file, ``warc-import``
+reads WARC files instead of a site; each built-in site also gets a spider of its name.
 
 So ``scrapy crawl everyday`` works as Scrapy users expect, while the site itself stays data
 (``newsarchive/sites/everyday.toml``): adding a site file adds a spider, with no code.
@@ -8,8 +8,9 @@ So ``scrapy crawl everyday`` works as Scrapy users expect, while the site itself
 from newsarchive.sites import available_sites
 from newsarchive.spiders.generic import GenericSpider
 from newsarchive.spiders.news import NewsSpider
+from newsarchive.spiders.warc import WarcImportSpider
 
-__all__ = ["GenericSpider", "NewsSpider"]
+__all__ = ["GenericSpider", "NewsSpider", "WarcImportSpider"]
 
 for _site_name in available_sites():
     _spider = type(

@@ -6,10 +6,9 @@ generic spider need, so each of them reads as the walk it makes.
 
 from __future__ import annotations
 
-import codecs
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any, Self, TypeGuard
+from typing import Any, Self
 
 import scrapy
 from scrapy import signals
@@ -20,16 +19,16 @@ from twisted.python.failure import Failure
 
 from newsarchive import __version__, counters
 from newsarchive.archive import KnownArticle
+from newsarchive.evidence import Capture
 from newsarchive.limits import CrawlLimits
 from newsarchive.parsers.article import ArticlePage
-from newsarchive.parsers.encoding import detect_encoding
 from newsarchive.parsers.page import read_rates
 from newsarchive.parsers.rates import RateBlock
-from newsarchive.records import ArticleItem, RateItem, article_id, rate_items
+from newsarchive.records import ArticleItem, RateItem, article_id, rate_items, site_article
 from newsarchive.run import ArchiveRun
 from newsarchive.sites import Site
 
-__all__ = ["ArchiveSpider", "is_html", "readable"]
+__all__ = ["ArchiveSpider"]
 
 # Scrapy drops requests on purpose with IgnoreRequest; these are obeyed, not failures.
 _OBEYED = ("Forbidden by robots.txt", "Filtered offsite request")
@@ -136,14 +135,8 @@ class ArchiveSpider(scrapy.Spider):
         *,
         lang: str | None = None,
     ) -> ArticleItem:
-        return ArticleItem(
-            site=self.site.name,
-            url=response.url,
-            site_article_id=self.site.article_id(response.url),
-            page=page,
-            fetched_at=fetched_at,
-            # The record holds the language alone: "uz" for a site file's "uz-Cyrl".
-            lang=(lang or self.site.lang).partition("-")[0],
+        return site_article(
+            self.site, response.url, page, fetched_at, lang=lang, source=_source(response)
         )
 
     def rate_items(self, response: TextResponse, fetched_at: datetime) -> list[RateItem]:
@@ -198,30 +191,7 @@ class ArchiveSpider(scrapy.Spider):
         return not limit or self.article_requests < limit
 
 
-def is_html(response: Response) -> TypeGuard[TextResponse]:
-    """Whether a response is a page to read: text the server calls HTML, XML or text (or nothing).
-
-    Scrapy takes a PDF served from a ``.html`` URL for text; its Content-Type says otherwise.
-    """
-    if not isinstance(response, TextResponse):
-        return False
-    kind = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
-    return not kind or kind.startswith(b"text/") or b"html" in kind or b"xml" in kind
-
-
-def readable(response: TextResponse) -> TextResponse:
-    """The page re-read in the encoding its bytes are in when they are not the UTF-8 it claims.
-
-    A windows-1251 site behind a server that adds ``charset=utf-8`` decodes to replacement
-    characters; a UTF-8 page with a stray bad byte (more good non-ASCII text than bad) stays.
-    """
-    try:
-        text = response.text
-    except LookupError:  # a declared charset that is no text encoding: "rot13", "base64"
-        return response.replace(encoding=detect_encoding(response.body))
-    if codecs.lookup(response.encoding).name != "utf-8" or "\ufffd" not in text:
-        return response
-    bad = text.count("\ufffd")
-    if bad < sum(1 for char in text if char > "\x7f") - bad:
-        return response
-    return response.replace(encoding=detect_encoding(response.body))
+def _source(response: Response) -> dict[str, Any] | None:
+    """Where the page is kept as received (``WarcCaptureMiddleware``), if it is."""
+    captured = response.meta.get("warc")
+    return captured.source() if isinstance(captured, Capture) else None

@@ -28,9 +28,9 @@ from newsarchive.parsers.feeds import (
     robots_sitemaps,
 )
 from newsarchive.parsers.generic import extract_article
-from newsarchive.responses import page_time
+from newsarchive.responses import is_html, page_time, readable
 from newsarchive.sites import Site, generic_site
-from newsarchive.spiders.base import ArchiveSpider, is_html, readable
+from newsarchive.spiders.base import ArchiveSpider
 from newsarchive.urls import canonical_url
 
 __all__ = ["GenericSpider"]

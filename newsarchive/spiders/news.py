@@ -21,9 +21,9 @@ from scrapy.utils.response import get_base_url
 from newsarchive import counters
 from newsarchive.parsers.article import find_timestamp, matches
 from newsarchive.parsers.page import ArticleReading, read_article_page
-from newsarchive.responses import page_time
+from newsarchive.responses import is_html, page_time, readable
 from newsarchive.sites import Site, load_site, load_site_file
-from newsarchive.spiders.base import ArchiveSpider, is_html, readable
+from newsarchive.spiders.base import ArchiveSpider
 from newsarchive.urls import canonical_url
 from newsarchive.workers import PageReader, ParseJob
 

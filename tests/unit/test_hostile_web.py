@@ -10,7 +10,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from newsarchive.parsers.feeds import read_sitemap
-from newsarchive.spiders.base import readable
+from newsarchive.responses import readable
 from tests.support.hostile_site import bomb_sitemap
 
 
