@@ -7,28 +7,39 @@ archive. Two replay modes are checked: ``id_`` returns the archived response its
 bytes must equal the record's payload; ``mp_`` is what a researcher's browser shows (the page
 rewritten so its links stay inside the archive), so it must keep the title. pywb's default
 mode, the frame, is left out: it is pywb's own page, titled by script.
+
+Then a crawl's own files: two crawls of the demo site (the second re-fetches every listed
+article, kept as revisits) pass ``warcio check`` with digests on every record, ``warcio index``
+finds every article record's ``source``, and pywb replays 20 archived articles (status 200,
+the archived bytes, the live site's title) and each revisit with its first capture's payload.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import subprocess
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from newsarchive.demo import DemoServer
 from newsarchive.demo.local import LocalServer
-from tests.support.helpers import DEMO_SITE, expected_articles
+from tests.support.helpers import DEMO_SITE, FAST, expected_articles, read_jsonl, run_cli
 from tests.support.replay import (
     Fetched,
     IndexEntry,
@@ -223,3 +234,140 @@ def test_the_nearest_capture_answers_and_an_unarchived_url_is_not_found(
     assert (earlier.status, earlier.headers["Memento-Datetime"]) == (200, _memento(entry))
     never = urlsplit(url)._replace(path="/never-archived.html").geturl()
     assert replay.fetch(never, "19990101000000").status == 404
+
+
+def test_warc_check_reports_each_record_whose_bytes_changed(tmp_path: Path) -> None:
+    """The check the crawl's files pass is no formality: one changed byte fails its record."""
+    warc = tmp_path / "edited.warc"
+    with warc.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=False, warc_version="1.1")
+        for name in ("a", "b"):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+            page = BytesIO(f"<title>{name}</title>".encode())
+            record = writer.create_warc_record(
+                f"http://127.0.0.1/{name}", "response", payload=page, http_headers=http
+            )
+            writer.write_record(record)
+    warc.write_bytes(warc.read_bytes().replace(b"<title>a<", b"<title>z<"))
+    report = warc_check([warc])
+    assert (report.ok, report.returncode, report.errors) == (False, 1, ())
+    assert [
+        (record.warc_type, tuple(re.sub(r" ?sha1:\w+$", "", v) for v in record.verdicts))
+        for record in report.records
+    ] == [
+        ("response", ("block digest failed:", "payload digest failed")),
+        ("response", ("digest pass",)),
+    ]
+
+
+# -- a crawl's own WARC files -----------------------------------------------------------------
+
+# The issue's figure: enough articles to catch a pattern, few enough to stay within a second.
+REPLAYED_ARTICLES = 20
+
+
+@dataclass(frozen=True)
+class Crawled:
+    """Two crawls of the demo site (the second re-fetches every listed article), their WARC
+    files as warcio indexes them, the article records, live titles, and pywb serving it all."""
+
+    site: Path  # the site's archive folder, that ``source.warc`` is relative to
+    warcs: list[Path]
+    index: dict[tuple[Path, int], IndexEntry]  # by (file, offset)
+    articles: list[dict[str, Any]]
+    live: dict[str, Fetched]  # each article URL as the live site answered it after the crawls
+    replay: Replay
+
+    def source_of(self, article: dict[str, Any]) -> IndexEntry | None:
+        """The index entry at an article record's ``source``, None if warcio lists none there."""
+        source = article["source"]
+        return self.index.get((self.site / source["warc"], source["offset"]))
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    bin_dir = require_pywb()
+    out = tmp_path_factory.mktemp("crawl")
+    site = out / "everyday"
+    with DemoServer(DEMO_SITE, port=0, virtual_clock=True) as server:
+        for extra in ((), ("--recheck-days", "0")):
+            done = run_cli(
+                "crawl", server.url, "--site", "everyday", "--out", str(out), *FAST, *extra
+            )
+            assert done.returncode == 0, done.stderr
+        articles = read_jsonl(site / "articles")
+        live = {article["url"]: http_get(article["url"]) for article in articles}
+    warcs = sorted((site / "warc").glob("*.warc.gz"))
+    index = {(entry.path, entry.offset): entry for entry in warc_index(warcs)}
+    with Replay(warcs, out / "pywb", bin_dir=bin_dir) as replay:
+        yield Crawled(site, warcs, index, articles, live, replay)
+
+
+def test_warcio_check_passes_on_every_warc_file_a_crawl_writes(crawled: Crawled) -> None:
+    # Both runs published their file; no .part is left behind.
+    assert sorted(path.name for path in (crawled.site / "warc").iterdir()) == [
+        path.name for path in crawled.warcs
+    ]
+    report = warc_check(crawled.warcs)
+    assert report.ok, report.output
+    kinds = [
+        Counter(record.warc_type for record in report.records if record.path == str(path))
+        for path in crawled.warcs
+    ]
+    # 33 pages fetched, then 12 re-fetched unchanged (robots.txt, the home page, 10 articles).
+    assert kinds == [
+        {"warcinfo": 1, "response": 33, "request": 33},
+        {"warcinfo": 1, "revisit": 12, "request": 12},
+    ]
+    # Digests on every record; warcio checks all but a revisit's, whose payload is elsewhere.
+    verdicts = {(record.warc_type == "revisit", record.verdicts) for record in report.records}
+    assert verdicts == {
+        (False, ("digest pass",)),
+        (True, ("digest present but not checked (revisit)",)),
+    }
+
+
+def test_warcio_index_lists_every_article_records_source(crawled: Crawled) -> None:
+    assert len(crawled.articles) == len(expected_articles())
+    for article in crawled.articles:
+        source = article["source"]
+        entry = crawled.source_of(article)
+        assert entry is not None, (article["url"], source)
+        assert (entry.warc_type, entry.record_id, entry.length, entry.target_uri) == (
+            "response",
+            source["record_id"],
+            source["length"],
+            article["url"],
+        )
+
+
+def test_pywb_replays_archived_articles_with_their_live_titles(crawled: Crawled) -> None:
+    articles = sorted(crawled.articles, key=lambda article: article["url"])[:REPLAYED_ARTICLES]
+    assert len(articles) == REPLAYED_ARTICLES
+    for article in articles:
+        url, entry = article["url"], crawled.source_of(article)
+        assert entry is not None, url
+        live_title = title_of(crawled.live[url])
+        assert live_title, url
+        timestamp = timestamp14(entry.date or "")
+        page = crawled.replay.fetch(url, timestamp)
+        assert (page.status, page.headers["Memento-Datetime"]) == (200, _memento(entry)), url
+        assert page.body == _payload(entry), url
+        assert title_of(page) == live_title, url
+        rewritten = crawled.replay.fetch(url, timestamp, "mp_")
+        assert (rewritten.status, title_of(rewritten)) == (200, live_title), url
+
+
+def test_pywb_replays_a_revisit_with_its_first_captures_payload(crawled: Crawled) -> None:
+    first = {
+        entry.target_uri: entry
+        for entry in crawled.index.values()
+        if entry.warc_type == "response" and entry.path == crawled.warcs[0]
+    }
+    revisits = [entry for entry in crawled.index.values() if entry.warc_type == "revisit"]
+    assert len(revisits) == 12
+    for revisit in revisits:
+        url = revisit.target_uri or ""
+        page = crawled.replay.fetch(url, timestamp14(revisit.date or ""))
+        assert (page.status, page.headers["Memento-Datetime"]) == (200, _memento(revisit)), url
+        assert page.body == _payload(first[url]), url
