@@ -14,6 +14,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	# pywb, the replay tool the replay test serves our WARC files with, in its own venv
+	# (.venv-pywb/: its pins would downgrade Scrapy's TLS stack); built once, a no-op after.
+	$(BIN)/python -m tests.support.replay
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -33,4 +36,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) archive .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .venv-pywb archive .pytest_cache .ruff_cache *.egg-info

@@ -86,6 +86,12 @@ class ArchiveRun:
         return run
 
     @property
+    def archiving(self) -> bool:
+        """Whether this crawl's spider archives a site (a plain Scrapy spider run with our
+        settings does not: the components that serve the archive then stand aside)."""
+        return isinstance(self.crawler.spider, _SiteSpider)
+
+    @property
     def archive(self) -> Archive:
         """The crawl's archive, opened on first use for the spider's site."""
         if self._archive is None:

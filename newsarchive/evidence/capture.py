@@ -22,6 +22,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.http import Request, Response
 
 from newsarchive import counters
+from newsarchive.archive import ArchiveWriteError
 from newsarchive.evidence.warcfiles import Exchange, readable_encodings
 from newsarchive.run import ArchiveRun
 
@@ -51,7 +52,7 @@ class WarcCaptureMiddleware:
             request.headers[b"Accept-Encoding"] = self.accept_encoding
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if "cached" in response.flags:
+        if "cached" in response.flags or not self.run.archiving:
             return response
         try:
             archive = self.run.archive
@@ -60,20 +61,25 @@ class WarcCaptureMiddleware:
         if archive.warc is None:
             return response
         fetched_at = datetime.now(UTC)
-        captured = archive.capture(
-            Exchange(
-                url=response.url,
-                method=request.method,
-                request_headers=_request_headers(request),
-                request_body=request.body,
-                status=response.status,
-                protocol=response.protocol or "HTTP/1.1",
-                response_headers=_header_list(response.headers.items()),
-                body=response.body,
-                fetched_at=fetched_at,
-                truncated="dataloss" in response.flags,
+        try:
+            captured = archive.capture(
+                Exchange(
+                    url=response.url,
+                    method=request.method,
+                    request_headers=_request_headers(request),
+                    request_body=request.body,
+                    status=response.status,
+                    protocol=response.protocol or "HTTP/1.1",
+                    response_headers=_header_list(response.headers.items()),
+                    body=response.body,
+                    fetched_at=fetched_at,
+                    truncated="dataloss" in response.flags,
+                )
             )
-        )
+        except ArchiveWriteError:
+            # The archive stopped the crawl and says why in one line; the page is not kept,
+            # and nothing read from it can be written either.
+            return response
         request.meta["warc"] = captured
         request.meta["captured_at"] = fetched_at
         stats = self.crawler.stats

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
-import importlib.util
 import io
 import logging
 import os
@@ -118,8 +118,11 @@ _READABLE = ("gzip", "deflate")
 
 
 def readable_encodings(brotli: bool | None = None) -> str:
-    """The Accept-Encoding a capturing crawl sends: gzip, deflate, and br where brotli is
-    installed (warcio undoes br with it).
+    """The Accept-Encoding a capturing crawl sends: gzip, deflate, and br only where the
+    installed warcio can undo it (``brotli=None``: find out).
+
+    warcio 1.8 undoes br with the old brotlipy's API; beside Brotli 1.x (what Scrapy installs)
+    it fails, so a br page would be kept but unreadable by ``warcio check`` and by reparse.
 
     >>> readable_encodings(brotli=False)
     'gzip, deflate'
@@ -127,8 +130,20 @@ def readable_encodings(brotli: bool | None = None) -> str:
     'gzip, deflate, br'
     """
     if brotli is None:
-        brotli = importlib.util.find_spec("brotli") is not None
+        brotli = _warcio_reads_br()
     return ", ".join((*_READABLE, "br") if brotli else _READABLE)
+
+
+@functools.cache
+def _warcio_reads_br() -> bool:
+    try:
+        import brotli as brotli_module  # type: ignore[import-untyped]
+        from warcio.bufferedreaders import BufferedReader
+
+        packed = brotli_module.compress(b"newsarchive")
+        return bool(BufferedReader(io.BytesIO(packed), decomp_type="br").read() == b"newsarchive")
+    except Exception:  # any failure means: not readable here
+        return False
 
 
 def payload_digest(body: bytes) -> str:
