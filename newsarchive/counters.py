@@ -32,7 +32,6 @@ __all__ = [
     "FILES",
     "HEALTH",
     "HEALTH_REASONS",
-    "IMPORT_PAGES",
     "IMPORT_SKIPPED",
     "LISTING_ARTICLE_LINKS",
     "LISTING_FAILED",
@@ -46,6 +45,7 @@ __all__ = [
     "RATES_NEW",
     "RATES_UNCHANGED",
     "SKIPPED_ROBOTS_OR_OFFSITE",
+    "STORED_PAGES",
     "WARC_BYTES",
     "WARC_RECORDS",
     "WRITE_ERROR",
@@ -74,8 +74,8 @@ SKIPPED_ROBOTS_OR_OFFSITE = "newsarchive/skipped/robots_or_offsite"
 PARSE_WORKER_STARTED = "newsarchive/parse_worker/started"
 PARSE_WORKER_PAGES = "newsarchive/parse_worker/pages"
 PARSE_WORKER_LOST = "newsarchive/parse_worker/lost"
-# Pages an import read from WARC files (its "pages": it fetches none).
-IMPORT_PAGES = "newsarchive/import/pages"
+# Pages read from WARC files instead of fetched (import, reparse): their runs' "pages".
+STORED_PAGES = "newsarchive/stored/pages"
 # Bytes of WARC the run wrote (set, not counted: the writer keeps the total).
 WARC_BYTES = "newsarchive/warc/bytes"
 
@@ -129,6 +129,7 @@ class RunCounts:
     discovery_not_articles: int = 0
     rates_new: int = 0
     quarantined: int = 0
+    stored_pages: int = 0
     warc_bytes: int = 0
     warc_records: dict[str, int] = field(default_factory=dict)
     import_skipped: dict[str, int] = field(default_factory=dict)
@@ -145,7 +146,7 @@ class RunCounts:
 
         return cls(
             requests=count("downloader/request_count"),
-            pages=count("response_received_count") + count(IMPORT_PAGES),
+            pages=count("response_received_count") + count(STORED_PAGES),
             listing_pages=count(LISTING_PAGES),
             listing_article_links=count(LISTING_ARTICLE_LINKS),
             articles_requested=count(ARTICLES_REQUESTED),
@@ -158,6 +159,7 @@ class RunCounts:
             discovery_not_articles=count(DISCOVERY_NOT_ARTICLES),
             rates_new=count(RATES_NEW),
             quarantined=count(QUARANTINED),
+            stored_pages=count(STORED_PAGES),
             warc_bytes=count(WARC_BYTES),
             warc_records=by_prefix(stats, WARC_RECORDS),
             import_skipped=by_prefix(stats, IMPORT_SKIPPED),

@@ -64,6 +64,10 @@ def assess(
     story among the two a quiet hour brings is not markup drift.
     """
     counts = RunCounts.from_stats(stats)
+    if counts.stored_pages or counts.import_skipped:
+        return _assess_stored(
+            counts, max_missing_share=max_missing_share, min_articles=min_articles
+        )
     if not counts.listing_pages:
         return Health("unreachable", EXIT_UNREACHABLE, ("no listing page could be fetched",))
     if not counts.listing_article_links:
@@ -83,6 +87,25 @@ def assess(
         # even seen: the generic reader recognises nothing on this site any more.
         reason = f"none of {requested} pages fetched as articles looked like one"
         return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
+    return _assess_articles(counts, max_missing_share=max_missing_share, min_articles=min_articles)
+
+
+def _assess_stored(counts: RunCounts, *, max_missing_share: float, min_articles: int) -> Health:
+    """A run that read stored pages (``import``, ``reparse``) instead of fetching: it has no
+    listings; its pages must hold articles."""
+    if not counts.stored_pages:
+        skipped = sum(counts.import_skipped.values())
+        reason = f"no page could be read from the WARC files ({skipped} records skipped)"
+        return Health("unreachable", EXIT_UNREACHABLE, (reason,))
+    if not counts.articles_parsed:
+        reason = f"none of the {counts.stored_pages} pages read held an article"
+        return Health("nothing_parsed", EXIT_NOTHING_PARSED, (reason,))
+    return _assess_articles(counts, max_missing_share=max_missing_share, min_articles=min_articles)
+
+
+def _assess_articles(counts: RunCounts, *, max_missing_share: float, min_articles: int) -> Health:
+    """The judgement of the articles a run parsed: complete enough, and valid."""
+    parsed = counts.articles_parsed
     missing = {field: counts.missing.get(field, 0) for field in REQUIRED_FIELDS}
     if parsed and counts.articles_incomplete == parsed:
         reason = f"none of {parsed} article pages had a title and a body; has the markup changed?"

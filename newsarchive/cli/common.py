@@ -56,3 +56,11 @@ def whole_number(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
     return value
+
+
+def setting(pair: str) -> tuple[str, str]:
+    """A ``-s NAME=VALUE`` option's setting."""
+    name, equals, value = pair.partition("=")
+    if not equals or not name.strip():
+        raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
+    return name.strip(), value

@@ -14,7 +14,13 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
-from newsarchive.cli.common import UsageError, add_output_options, output_folder, whole_number
+from newsarchive.cli.common import (
+    UsageError,
+    add_output_options,
+    output_folder,
+    setting,
+    whole_number,
+)
 from newsarchive.cli.runner import CrawlOptions, run_crawl
 from newsarchive.sites import (
     Site,
@@ -155,7 +161,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         max_pages=args.max_pages,
         max_articles=args.max_articles,
         since=args.since,
-        settings=dict(_setting(pair) for pair in args.settings),
+        settings=dict(setting(pair) for pair in args.settings),
         verbose=args.verbose,
         recheck_days=-1 if args.recheck_days is None else args.recheck_days,
         resume=args.resume,
@@ -234,10 +240,3 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-12-01") from None
-
-
-def _setting(pair: str) -> tuple[str, str]:
-    name, equals, value = pair.partition("=")
-    if not equals or not name.strip():
-        raise UsageError(f"-s takes NAME=VALUE, not {pair!r}")
-    return name.strip(), value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsarchive.cli.common import UsageError, add_output_options, output_folder
+from newsarchive.cli.common import UsageError, add_output_options, output_folder, setting
 from newsarchive.cli.runner import CrawlOptions, run_crawl
 from newsarchive.sites import Site, SiteError, generic_site, load_site, load_site_file
 
@@ -57,6 +57,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="with --generic: the sites' time zone, for dates printed without one (default: UTC)",
     )
     add_output_options(importing)
+    importing.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any Scrapy or newsarchive setting, as 'scrapy crawl -s' takes",
+    )
     importing.set_defaults(run=run)
 
 
@@ -71,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             max_pages=0,
             max_articles=0,
             since=None,
-            settings={},
+            settings=dict(setting(pair) for pair in args.settings),
             verbose=args.verbose,
             warc=False,  # the files imported are the evidence; the records point into them
             imports=tuple(args.warcs),

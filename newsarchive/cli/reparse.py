@@ -19,8 +19,10 @@ from newsarchive.health import EXIT_FAILED, EXIT_OK
 
 __all__ = ["add_parser", "run"]
 
-# Characters of a field's value an example shows, old and new.
+# Characters of a field's value an example shows, old and new, and how many alike before the
+# first difference when a long value is cut to it.
 _SHOWN = 60
+_CONTEXT = 10
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -120,10 +122,24 @@ def _report(report: Any, *, dry_run: bool, elapsed: float) -> str:
     for name, count in report.by_field.most_common():
         lines.append(f"  {name:<18} {count} {verb}")
         for example in report.examples[name]:
-            lines.append(f"    {example.article_id}: {_shown(example.old)} → {_shown(example.new)}")
+            old, new = _shown(example.old, example.new)
+            lines.append(f"    {example.article_id}: {old} → {new}")
     return "\n".join(lines)
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+def _shown(old: Any, new: Any) -> tuple[str, str]:
+    """Both values, cut to where they differ when they are long and start alike.
+
+    >>> _shown("Заголовок статьи", "Заголовок статьи » Everyday")
+    ("'Заголовок статьи'", "'Заголовок статьи » Everyday'")
+    >>> _shown("a" * 70 + "b", "a" * 70 + "c")
+    ("…aaaaaaaaaab'", "…aaaaaaaaaac'")
+    """
+    texts = [repr(old), repr(new)]
+    same = 0
+    while same < min(map(len, texts)) and texts[0][same] == texts[1][same]:
+        same += 1
+    if max(map(len, texts)) > _SHOWN and same > _CONTEXT:
+        texts = ["…" + text[same - _CONTEXT :] for text in texts]
+    first, second = (text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…" for text in texts)
+    return first, second

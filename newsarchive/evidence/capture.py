@@ -43,7 +43,7 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSARCHIVE_WARC"):
-            raise NotConfigured("NEWSARCHIVE_WARC is off")
+            raise NotConfigured  # no message: --no-warc is a choice, not a warning
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:

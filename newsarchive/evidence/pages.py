@@ -29,7 +29,8 @@ __all__ = ["PageReading", "StoredResponse", "read_stored_page"]
 
 @dataclass(frozen=True, slots=True)
 class StoredResponse:
-    """A response as a WARC file keeps it, its content coding undone."""
+    """A response as a WARC file keeps it, its content coding undone (and with it the headers
+    that described the coded bytes: ``WarcEntry.body_headers()``)."""
 
     url: str
     status: int
@@ -89,9 +90,7 @@ def read_stored_page(site: Site, stored: StoredResponse) -> PageReading:
 
 
 def _response(stored: StoredResponse) -> Response:
-    headers = Headers(
-        [(name, value) for name, value in stored.headers if name.lower() != "content-encoding"]
-    )
+    headers = Headers(stored.headers)
     kind = responsetypes.from_args(headers=headers, url=stored.url, body=stored.body)
     # The request is what Scrapy gives every response; ``readable`` re-reads through it.
     return kind(

@@ -145,7 +145,8 @@ def _read_chunk(tasks: Sequence[_Task]) -> list[_Outcome]:
 
 def _read_one(site: Site, task: _Task) -> _Outcome:
     try:
-        entry = read_record_at(Path(task.warc), task.offset)
+        in_member = task.source.get("offset_in_member")
+        entry = read_record_at(Path(task.warc), task.offset, offset_in_member=in_member)
     except WarcReadError as error:
         return task.article_id, None, [], f"unreadable: {error}"
     if entry.record_type != "response" or entry.body is None:
@@ -153,7 +154,7 @@ def _read_one(site: Site, task: _Task) -> _Outcome:
     stored = StoredResponse(
         url=entry.target_uri or "",
         status=entry.http_status or 0,
-        headers=list(entry.http_headers or ()),
+        headers=list(entry.body_headers()),
         body=entry.body,
         captured_at=entry.date,
         source=task.source,
@@ -272,6 +273,7 @@ def _finish(archive: Archive, report: SiteReparse, started_at: datetime) -> None
     archive.finish_writing()
     stats: dict[str, Any] = {
         "finish_reason": "reparsed",
+        counters.STORED_PAGES: report.records - sum(report.problems.values()),
         counters.ARTICLES_PARSED: report.records - sum(report.problems.values()),
         counters.ARTICLES_UPDATED: report.changed,
         counters.ARTICLES_UNCHANGED: report.unchanged,

@@ -43,12 +43,10 @@ class WarcImportSpider(ArchiveSpider):
         super().__init__(site, **kwargs)
         self.warcs = [Path(path).resolve() for path in warcs or ()]
         # (URL, payload digest) → where its response is: what a later revisit record reads.
-        self._responses: dict[tuple[str, str], tuple[Path, int]] = {}
+        self._responses: dict[tuple[str, str], tuple[Path, int, int | None]] = {}
 
     async def start(self) -> AsyncIterator[Any]:
         for path in self.warcs:
-            # The files are the import's listings: the run's health judges them as a crawl's.
-            self.crawler.stats.inc_value(counters.LISTING_PAGES)
             for entry in read_warc(path):
                 if isinstance(entry, WarcProblem):
                     self._skip(f"warc_{entry.reason}", entry.message)
@@ -72,22 +70,18 @@ class WarcImportSpider(ArchiveSpider):
             self._skip(f"record_{entry.record_type}")
             return None
         if entry.target_uri and entry.payload_digest:
-            self._responses[(entry.target_uri, entry.payload_digest)] = (entry.path, entry.offset)
+            place = (entry.path, entry.offset, entry.offset_in_member)
+            self._responses[(entry.target_uri, entry.payload_digest)] = place
         if entry.body is None:
             self._skip("no_body")
             return None
         return StoredResponse(
             url=entry.target_uri or "",
             status=entry.http_status or 0,
-            headers=list(entry.http_headers or ()),
+            headers=list(entry.body_headers()),
             body=entry.body,
             captured_at=entry.date,
-            source={
-                "warc": str(entry.path),
-                "offset": entry.offset,
-                "length": entry.length,
-                "record_id": entry.record_id,
-            },
+            source=_source(entry),
         )
 
     def _revisited(self, revisit: WarcEntry) -> WarcEntry | None:
@@ -100,7 +94,8 @@ class WarcImportSpider(ArchiveSpider):
                        f"{target} whose original record was not read before it")  # fmt: skip
             return None
         try:
-            original = read_record_at(*place)
+            path, offset, in_member = place
+            original = read_record_at(path, offset, offset_in_member=in_member)
         except WarcReadError as error:
             self._skip("revisit_unresolved", str(error))
             return None
@@ -116,8 +111,7 @@ class WarcImportSpider(ArchiveSpider):
         if reading.skipped is not None:
             self._skip(reading.skipped)
             return []
-        self.crawler.stats.inc_value(counters.IMPORT_PAGES)
-        self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS)
+        self.crawler.stats.inc_value(counters.STORED_PAGES)
         items: list[Any] = [reading.article] if reading.article is not None else []
         return items + list(reading.rates)
 
@@ -125,3 +119,16 @@ class WarcImportSpider(ArchiveSpider):
         self.crawler.stats.inc_value(counters.IMPORT_SKIPPED + reason)
         if message:
             self.logger.warning("%s", message)
+
+
+def _source(entry: WarcEntry) -> dict[str, Any]:
+    """Where an imported page is: the file as given (absolute) and the record's place in it."""
+    source: dict[str, Any] = {
+        "warc": str(entry.path),
+        "offset": entry.offset,
+        "length": entry.length,
+        "record_id": entry.record_id,
+    }
+    if entry.offset_in_member is not None:  # a whole-file gzip: records share one member
+        source["offset_in_member"] = entry.offset_in_member
+    return source
