@@ -20,6 +20,7 @@ import pytest
 
 from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
+from newsarchive.evidence.reader import WarcProblem, read_record_at, read_warc
 from tests.support.helpers import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
 from tests.support.locks import lock_is_held
 
@@ -172,6 +173,15 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -
     assert state == clean, f"seed {seed}"
     ids = [(a, v) for a, v, _, _ in state["articles"]]
     assert len(ids) == len(set(ids)), f"duplicates (seed {seed})"
+    # The pages kept as evidence: every WARC file published whole (the killed runs' files cut
+    # back to their last complete record), and every record's page where its source says.
+    for path in sorted((folder / "warc").glob("*.warc.gz")):
+        problems = [entry for entry in read_warc(path) if isinstance(entry, WarcProblem)]
+        assert problems == [], (seed, path)
+    for record in read_jsonl(folder / "articles"):
+        source = record["source"]
+        entry = read_record_at(folder / source["warc"], source["offset"])
+        assert (entry.record_id, entry.target_uri) == (source["record_id"], record["url"]), seed
 
 
 def test_second_run_exits_at_once_touching_nothing(tmp_path: Path) -> None:
