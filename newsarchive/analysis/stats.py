@@ -36,6 +36,7 @@ __all__ = [
     "SiteStats",
     "archive_stats",
     "command_stats",
+    "format_bytes",
     "format_number",
     "format_percent",
     "load_stats",
@@ -64,6 +65,7 @@ class ArticleStats:
     dated: int = 0
     day_precision: int = 0
     dated_ids: set[str | None] = field(default_factory=set)  # None: the records without an id
+    with_source: int = 0  # records that point at their page as received (schema_version 2)
 
     def add(self, record: dict[str, Any]) -> None:
         self.records += 1
@@ -73,6 +75,7 @@ class ArticleStats:
             if (record.get("version") or 1) > 1:
                 self.revised_ids.add(article_id)
         self.filled.update(name for name in COVERAGE_FIELDS if record.get(name))
+        self.with_source += bool(record.get("source"))
         published = record.get("published_at")
         if not published:
             return
@@ -103,6 +106,7 @@ class ArticleStats:
                 name: _percent(self.filled[name], self.records) for name in COVERAGE_FIELDS
             },
             "day_precision_percent": _percent(self.day_precision, self.dated),
+            "with_source": self.with_source,
         }
 
 
@@ -145,9 +149,14 @@ class RunStats:
     count: int = 0
     by_health: Counter[str] = field(default_factory=Counter)
     last: dict[str, Any] | None = None
+    # What keeping the pages as received cost, over every run (schema_version 2 run records).
+    warc_bytes: int = 0
+    warc_pages: int = 0
 
     def add(self, record: dict[str, Any]) -> None:
         self.count += 1
+        self.warc_bytes += record.get("warc_bytes") or 0
+        self.warc_pages += record.get("warc_pages") or 0
         self.by_health[record.get("health") or "unknown"] += 1
         # Latest by start time, not by file order: runs.jsonl files may be concatenated.
         if self.last is None or (record.get("started_at") or "") >= self.last["started_at"]:
@@ -160,7 +169,16 @@ class RunStats:
             }
 
     def as_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "by_health": dict(self.by_health), "last": self.last}
+        return {
+            "count": self.count,
+            "by_health": dict(self.by_health),
+            "last": self.last,
+            "warc_bytes": self.warc_bytes,
+            "warc_pages": self.warc_pages,
+            "warc_bytes_per_page": round(self.warc_bytes / self.warc_pages)
+            if self.warc_pages
+            else None,
+        }
 
 
 @dataclass
@@ -294,6 +312,8 @@ def _site_text(name: str, site: dict[str, Any]) -> str:
                     "articles per day",
                     "  ".join(f"{k} {format_number(per_day.get(k))}" for k in _PER_DAY),
                 ),
+                ("with their page", f"{articles['with_source']} (source: the WARC record)"),
+                ("pages kept (WARC)", _evidence_text(site["runs"])),
             ]
         ),
         "",
@@ -310,6 +330,38 @@ def _site_text(name: str, site: dict[str, Any]) -> str:
 
 
 _PER_DAY = ("min", "median", "max")
+
+
+def _evidence_text(runs: dict[str, Any]) -> str:
+    """What the runs kept as WARC: pages, bytes, bytes a page.
+
+    >>> _evidence_text({"warc_pages": 33, "warc_bytes": 131379, "warc_bytes_per_page": 3981})
+    '33 pages, 128.3 KiB, 3.9 KiB a page'
+    >>> _evidence_text({"warc_pages": 0, "warc_bytes": 0, "warc_bytes_per_page": None})
+    'none'
+    """
+    if not runs["warc_pages"]:
+        return "none"
+    return (
+        f"{plural(runs['warc_pages'], 'page')}, {format_bytes(runs['warc_bytes'])}, "
+        f"{format_bytes(runs['warc_bytes_per_page'])} a page"
+    )
+
+
+def format_bytes(count: int) -> str:
+    """A size as people read it, in binary units.
+
+    >>> format_bytes(900), format_bytes(1536), format_bytes(3 * 1024**3)
+    ('900 bytes', '1.5 KiB', '3.0 GiB')
+    """
+    if count < 1024:
+        return f"{count} bytes"
+    value = count / 1024
+    for unit in ("KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
 
 
 def _rates_text(rates: dict[str, Any]) -> list[str]:

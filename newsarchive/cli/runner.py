@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsarchive import counters
+from newsarchive.analysis.stats import format_bytes
 from newsarchive.archive import (
     ArchiveWriteError,
     lock,
@@ -192,24 +193,8 @@ def _evidence_line(counts: RunCounts) -> list[str]:
     revisits = counts.warc_records.get("revisit", 0)
     return [
         f"  pages kept (WARC)  {counts.warc_pages} ({revisits} unchanged, kept as revisits), "
-        f"{_size(counts.warc_bytes)}, {_size(counts.warc_bytes_per_page or 0)} a page"
+        f"{format_bytes(counts.warc_bytes)}, {format_bytes(counts.warc_bytes_per_page or 0)} a page"
     ]
-
-
-def _size(count: int) -> str:
-    """Bytes for a person.
-
-    >>> _size(900), _size(1536), _size(3 * 1024**3)
-    ('900 bytes', '1.5 KB', '3.0 GB')
-    """
-    if count < 1024:
-        return f"{count} bytes"
-    value = count / 1024
-    for unit in ("KB", "MB"):
-        if value < 1024:
-            return f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"
 
 
 def _fill_in_line(counts: RunCounts) -> list[str]:
