@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from newsarchive.archive.files import ARCHIVE_SUFFIXES, archive_files, read_lines
-from newsarchive.schema import schema
+from newsarchive.schema import fields, schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,10 +42,11 @@ _RUNS_FILE = "runs.jsonl"
 
 # A column's dtype, read from the shipped JSON Schema of its kind (the one list of fields):
 # see _dtype. Which strings are names (a few values, repeated: "category") is the loader's
-# choice, not the schema's.
+# choice, not the schema's. A name here holds only for a string field: an article's
+# ``source`` is an object (where its page is kept), a rate row's the name of who set the rate.
 _CATEGORIES = {
     "kind", "site", "section", "currency", "source", "published_precision", "lang",
-    "finish_reason", "health",
+    "finish_reason", "health", "parser_version",
 }  # fmt: skip
 # Dates and instants are strings in JSON: their schema patterns tell them apart.
 _DAY_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
@@ -60,26 +61,40 @@ def _dtype(name: str, field: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
     'day'
     >>> _dtype("requests", {"$ref": "#/$defs/count"}, {"count": {"type": "integer"}})
     'integer'
+    >>> _dtype("schema_version", {"enum": [1, 2]}, {})
+    'integer'
+    >>> _dtype("source", {"oneOf": [{"type": "null"}, {"type": "object"}]}, {})
+    'object'
     """
+    field = _resolved(field, defs)
+    types = _types(field)
+    if types & {"object", "array", "dict", "list"}:
+        return "object"  # dicts and lists as parsed, None where null
     if name in _CATEGORIES:
         return "category"
-    field = _resolved(field, defs)
     pattern = field.get("pattern", "")
     if pattern == _DAY_PATTERN:
         return "day"
     if pattern.startswith(_INSTANT_PREFIX):
         return "instant"
-    types = field.get("type", type(field.get("const")).__name__)
-    types = {types} if isinstance(types, str) else set(types)
     for names, dtype in (
-        ({"number"}, "float"),
+        ({"number", "float"}, "float"),
         ({"boolean", "bool"}, "boolean"),
         ({"integer", "int"}, "integer"),
-        ({"object", "array"}, "object"),
     ):
         if types & names:
             return dtype
     return "text"
+
+
+def _types(field: Mapping[str, Any]) -> set[str]:
+    """The JSON types of a property, or the Python type names of its ``const`` or ``enum``
+    values (``schema_version`` is an enum of integers), null left out."""
+    declared = field.get("type")
+    if declared is not None:
+        return {declared} if isinstance(declared, str) else set(declared)
+    values = field["enum"] if "enum" in field else [field.get("const")]
+    return {type(value).__name__ for value in values if value is not None}
 
 
 def _resolved(field: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -93,10 +108,11 @@ def _resolved(field: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str,
 
 
 def _columns(kind: str) -> dict[str, str]:
-    """A kind's columns in the schema's order, each with its dtype."""
+    """A kind's columns in the schema's order, each with its dtype: every field of the latest
+    schema_version, so a record of an older one (without the fields added since) has nulls."""
     found = schema(kind)
     defs = found.get("$defs", {})
-    return {name: _dtype(name, found["properties"][name], defs) for name in found["required"]}
+    return {name: _dtype(name, found["properties"][name], defs) for name in fields(kind)}
 
 
 _COLUMNS: dict[str, dict[str, str]] = {kind: _columns(kind) for kind in ("article", "rates", "run")}
@@ -157,9 +173,12 @@ def to_dataframe(
 
     Instants become ``datetime64[ns, UTC]`` (``published_at`` is converted from the site's
     offset; ``published_raw`` keeps what the page showed), ``as_of`` a naive day
-    ``datetime64[ns]``, names ``category``, counts ``Int64``, rates ``float64``, texts
-    ``string``. Columns follow the shipped JSON Schema of the kind (the order of docs/records.md),
-also when there are no records.
+    ``datetime64[ns]``, names ``category``, counts ``Int64``, rates ``float64``, flags
+    ``boolean``, texts ``string``; objects and lists (an article's ``source`` and
+    ``changed_fields``, a run's ``errors``) stay the dicts and lists of the JSON, ``object``.
+    Columns follow the shipped JSON Schema of the kind (the order of docs/records.md), also
+    when there are no records; a field a record lacks (one its older ``schema_version`` did
+    not have) is null: ``None``, ``<NA>`` or ``NaT``.
 
     >>> row = {"kind": "rates", "site": "everyday", "source": "ЦБ", "as_of": "2025-12-11",
     ...        "currency": "USD", "rate": 12020.9, "observed_at": "2025-12-11T13:00:01Z"}
@@ -208,7 +227,10 @@ def _typed_column(pandas: Any, dtype: str | None, column: pd.Series) -> pd.Serie
     if dtype == "text":
         return column.astype(object).astype("string")
     if dtype == "object":
-        return column.astype(object)
+        # None, not NaN, where a record holds null or lacks the field (an older
+        # schema_version): what ``is None`` tests and DuckDB reads as NULL.
+        values = column.astype(object)
+        return values.where(values.notna(), None)
     if dtype == "integer" or _holds_integers(column):
         # Counts, including fields newer than this module's schemas: NA-safe integers.
         return column.astype(object).astype("Int64")

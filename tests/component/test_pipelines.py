@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
+from newsarchive import __version__
 from newsarchive import settings as defaults
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.timestamps import parse_timestamp
@@ -132,7 +133,8 @@ def test_article_without_title_is_counted_not_archived(tmp_path: Path) -> None:
 
 def test_user_agent_names_the_project_and_the_contact() -> None:
     crawler = get_crawler(NewsSpider, {"NEWSARCHIVE_CONTACT_URL": "https://example.org/contact"})
-    assert crawler.settings["USER_AGENT"] == "newsarchive/0.1.0 (+https://example.org/contact)"
+    agent = f"newsarchive/{__version__} (+https://example.org/contact)"
+    assert crawler.settings["USER_AGENT"] == agent
     assert crawler.settings.getbool("ROBOTSTXT_OBEY") is False  # get_crawler skips our settings
 
     from scrapy.settings import Settings

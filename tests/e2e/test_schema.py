@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
-from newsarchive.schema import problem, schema
+from newsarchive.schema import fields, problem, schema
 from tests.support.faults import WITH_WRONG_LANGUAGE
 from tests.support.helpers import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
 
@@ -68,7 +68,8 @@ def test_every_record_of_a_crawl_is_valid(crawled: Path) -> None:
 def test_every_required_field_is_enforced(crawled: Path) -> None:
     examples = {record["kind"]: record for record in _records(crawled)}
     for kind, record in examples.items():
-        for field in schema(kind)["required"]:
+        assert record["schema_version"] == 2
+        for field in fields(kind):  # those schema_version 2 added too
             broken = {key: value for key, value in record.items() if key != field}
             reason = problem(broken)
             assert reason is not None, (kind, field)
@@ -86,7 +87,8 @@ def test_every_required_field_is_enforced(crawled: Path) -> None:
         ({"content_hash": "md5:abc"}, "content_hash must match pattern"),
         ({"version": 0}, "version must be bigger than or equal to 1"),
         ({"extra": 1}, "record must not contain {'extra'} properties"),
-        ({"schema_version": 2}, "schema_version 2 is newer than this newsarchive reads (1)"),
+        ({"schema_version": 3}, "schema_version 3 is newer than this newsarchive reads (2)"),
+        ({"reparsed": 1}, "reparsed must be boolean"),
         ({"kind": "comment"}, "unknown kind 'comment'"),
     ],
 )
@@ -122,6 +124,47 @@ def test_validate_reports_file_and_line(crawled: Path, tmp_path: Path) -> None:
     assert run_cli("validate", str(crawled)).returncode == 0
     missing = run_cli("validate", str(tmp_path / "nothing-here"))
     assert (missing.returncode, missing.stdout) == (2, "")
+
+
+def test_validate_accepts_version_1_and_2_lines_side_by_side(crawled: Path, tmp_path: Path) -> None:
+    """An archive newsarchive 0.1 began and 0.2 went on with: 0.1's schema_version 1 lines,
+    without the fields 2 added, stay valid beside 0.2's, in separate files and in one."""
+    old = ROOT / "tests" / "data" / "archive" / "everyday"
+    (old_articles,) = (old / "articles").glob("*.jsonl")
+    (old_rates,) = (old / "rates").glob("*.jsonl")
+    (new_articles,) = crawled.glob("everyday/articles/*.jsonl.gz")
+    (new_rates,) = crawled.glob("everyday/rates/*.jsonl.gz")
+    site = tmp_path / "archive" / "everyday"
+    (site / "rates").mkdir(parents=True)
+    shutil.copy(old_rates, site / "rates" / old_rates.name)
+    shutil.copy(new_rates, site / "rates" / new_rates.name)
+    v1 = old_articles.read_text(encoding="utf-8").splitlines(keepends=True)
+    with gzip.open(new_articles, "rt", encoding="utf-8") as handle:
+        v2 = handle.readlines()
+    assert (len(v1), len(v2)) == (28, 28)
+    assert {json.loads(line)["schema_version"] for line in v1} == {1}
+    assert {json.loads(line)["schema_version"] for line in v2} == {2}
+    mixed = site / "articles" / "mixed.jsonl"
+    mixed.parent.mkdir()
+    mixed.write_text("".join(line for pair in zip(v1, v2, strict=True) for line in pair), "utf-8")
+
+    result = run_cli("validate", str(tmp_path / "archive"))
+    assert (result.returncode, result.stdout) == (0, "all 62 lines valid, in 3 files\n")
+
+    # A schema_version 2 line without a field 2 added is no version 1 line.
+    lines = mixed.read_text(encoding="utf-8").splitlines(keepends=True)
+    record = json.loads(lines[1])
+    del record["source"]
+    lines[1] = json.dumps(record, ensure_ascii=False) + "\n"
+    mixed.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("validate", str(mixed))
+    assert (result.returncode, result.stdout.splitlines()) == (
+        1,
+        [
+            f"{mixed}:2: record must contain ['source'] properties",
+            "1 of 56 lines invalid, in 1 of 1 files",
+        ],
+    )
 
 
 def test_invalid_records_are_quarantined_not_archived(tmp_path: Path) -> None:

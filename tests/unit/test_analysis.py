@@ -30,9 +30,10 @@ from newsarchive.analysis import (
     to_dataframe,
 )
 from newsarchive.analysis.report import PALETTE
-from newsarchive.schema import schema
+from newsarchive.schema import fields
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+# A crawl by newsarchive 0.1: schema_version 1 records, without the fields 2 added.
 ARCHIVE = DATA / "archive"
 SITE = ARCHIVE / "everyday"
 
@@ -291,6 +292,11 @@ ARTICLE_DTYPES = {
     "fetched_at": "datetime64[ns, UTC]",
     "lang": "category",
     "content_hash": "string",
+    # schema_version 2's: dicts and lists as in the JSON (None where null or absent)
+    "source": "object",
+    "parser_version": "category",
+    "reparsed": "boolean",
+    "changed_fields": "object",
 }
 RATE_DTYPES = {
     "kind": "category",
@@ -315,7 +321,7 @@ def dtypes(frame: pd.DataFrame) -> dict[str, str]:
 def test_article_frame_has_one_dtype_per_column_and_utc_times() -> None:
     frame = to_dataframe(load_articles(ARCHIVE))
     assert dtypes(frame) == ARTICLE_DTYPES
-    assert frame.shape == (28, 17)
+    assert frame.shape == (28, 21)
     first = frame.iloc[0]
     # The site's +05:00 wall clock, converted; what the page showed is kept beside it.
     assert first["published_at"] == pd.Timestamp("2026-11-25T12:00:00Z")
@@ -362,10 +368,74 @@ def test_rate_and_run_frames() -> None:
         # the schema's own fields, read from it (the loader's table once lacked them)
         "quarantined": "Int64",
         "fallbacks": "object",
+        "warc_bytes": "Int64",
+        "warc_pages": "Int64",
     }
-    assert list(runs.columns) == schema("run")["required"]
+    assert list(runs.columns) == list(fields("run"))
     assert runs["articles_new"].tolist() == [28, 0]
     assert runs["errors"].tolist() == [{"http_404": 1}, {}]
+
+
+# Where a schema_version 2 article record's page is kept (a real crawl's).
+SOURCE = {
+    "warc": "warc/20261206T223948Z-6f5b-0001.warc.gz",
+    "offset": 6070,
+    "length": 3622,
+    "record_id": "<urn:uuid:37f55d29-6015-4bee-848f-d82cb40d877d>",
+}
+
+
+def test_version_1_records_load_with_nulls_for_the_fields_added_since() -> None:
+    articles = to_dataframe(ARCHIVE)
+    assert dtypes(articles) == ARTICLE_DTYPES
+    assert articles["schema_version"].tolist() == [1] * 28
+    assert articles["source"].tolist() == [None] * 28
+    assert articles["changed_fields"].tolist() == [None] * 28
+    assert articles["reparsed"].tolist() == [pd.NA] * 28
+    assert int(articles["parser_version"].isna().sum()) == 28
+    runs = to_dataframe(ARCHIVE, kind="run")
+    assert runs["warc_bytes"].tolist() == runs["warc_pages"].tolist() == [pd.NA] * 2
+    # These runs predate the fallbacks count too: an absent object is None, as a null one.
+    assert runs["fallbacks"].tolist() == [None] * 2
+
+
+def test_version_1_and_2_records_load_into_one_frame(tmp_path: Path) -> None:
+    """A 0.1 archive that a 0.2 crawl and a reparse added to: one frame, the v1 rows null in
+    the new columns, which pandas and DuckDB read as a struct, a list and a flag."""
+    import duckdb
+
+    root = tmp_path / "a"
+    shutil.copytree(ARCHIVE, root)
+    old = next(load_articles(ARCHIVE))
+    evidence = {"source": SOURCE, "parser_version": "0.2.0+eef65d46"}
+    crawled = {**old, "schema_version": 2, **evidence, "reparsed": False, "changed_fields": None}
+    reparsed = {**crawled, "version": 2, "title": "Новый заголовок", "reparsed": True,
+                "changed_fields": ["title"]}  # fmt: skip
+    assert list(crawled) == list(reparsed) == list(fields("article"))
+    write_jsonl(root / "everyday/articles/20261206T223948Z-6f5b-0001.jsonl", [crawled, reparsed])
+
+    frame = to_dataframe(root)
+    assert dtypes(frame) == ARTICLE_DTYPES
+    assert frame.shape == (30, 21)
+    assert frame["schema_version"].tolist() == [1] * 28 + [2, 2]
+    assert frame["source"].tolist() == [None] * 28 + [SOURCE, SOURCE]
+    assert frame["changed_fields"].tolist() == [None] * 28 + [None, ["title"]]
+    assert frame["reparsed"].tolist() == [pd.NA] * 28 + [False, True]
+    assert frame["parser_version"].cat.categories.tolist() == ["0.2.0+eef65d46"]
+    assert int(frame["parser_version"].isna().sum()) == 28
+
+    database = duckdb.connect()
+    database.register("articles", frame)
+    rows = database.sql(
+        'SELECT version, source.warc, source."offset", source.length, source.record_id, '
+        "reparsed, changed_fields FROM articles WHERE source IS NOT NULL ORDER BY version"
+    ).fetchall()
+    assert rows == [
+        (1, SOURCE["warc"], 6070, 3622, SOURCE["record_id"], False, None),
+        (2, SOURCE["warc"], 6070, 3622, SOURCE["record_id"], True, ["title"]),
+    ]
+    nulls = "SELECT count(*) FROM articles WHERE source IS NULL AND reparsed IS NULL"
+    assert database.sql(nulls).fetchall() == [(28,)]
 
 
 def test_empty_frames_have_the_same_columns_and_dtypes() -> None:

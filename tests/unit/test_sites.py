@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, Request
 
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.sites import SiteError, available_sites, load_site, load_site_file
@@ -132,8 +132,11 @@ def test_a_site_files_script_stays_out_of_its_records(tmp_path: Path) -> None:
     path = tmp_path / "mysite.toml"
     path.write_text(MINIMAL.replace("[listing]", 'lang = "uz-Cyrl"\n[listing]'), encoding="utf-8")
     spider = NewsSpider(site=load_site_file(path))
-    response = HtmlResponse("https://news.example/news/7", body=b"<html></html>")
+    url = "https://news.example/news/7"
+    # As Scrapy hands a callback its response: with the request (its meta says where the page
+    # is kept as received; this one is not).
+    response = HtmlResponse(url, body=b"<html></html>", request=Request(url))
     page = ArticlePage(None, None, None, None, None, None)
     item = spider.article_item(response, page, datetime(2025, 12, 12, tzinfo=UTC))
-    assert (item.lang, item.site_article_id) == ("uz", "7")
+    assert (item.lang, item.site_article_id, item.source) == ("uz", "7", None)
     assert spider.article_item(response, page, item.fetched_at, lang="kk").lang == "kk"
