@@ -143,7 +143,9 @@ def _json_type(field: dict[str, Any], defs: dict[str, Any]) -> str:
     if "const" in field:
         return "integer" if isinstance(field["const"], int) else "string"
     if "enum" in field:
-        return "string or null" if None in field["enum"] else "string"
+        values = [value for value in field["enum"] if value is not None]
+        kind = "integer" if all(isinstance(value, int) for value in values) else "string"
+        return f"{kind} or null" if None in field["enum"] else kind
     for key in ("oneOf", "anyOf"):
         if key in field:
             return " or ".join(_json_type(choice, defs) for choice in field[key])

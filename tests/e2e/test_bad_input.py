@@ -321,17 +321,19 @@ def test_disk_full_mid_crawl(tmp_path: Path, compress: bool) -> None:
         after = tree(folder)
         # The first run's files byte for byte, and no new published file: what this run wrote
         # stays a .part file (its last line torn), which no reader opens.
-        earlier = [name for name in before if name.endswith((suffix, "runs.jsonl"))]
-        assert len(earlier) == 2
+        earlier = [name for name in before if name.endswith((suffix, ".warc.gz", "runs.jsonl"))]
+        assert len(earlier) == 3
         assert [after[name] for name in earlier] == [before[name] for name in earlier]
         added = sorted(set(after) - set(before) - SQLITE_SIDE_FILES)
         part = re.compile(
             rf"articles/(\d{{8}}T\d{{6}}Z-[0-9a-f]{{4}})-0001{re.escape(suffix)}\.part"
         )
-        assert len(added) == 1, added
+        # ... and the run's pages, kept before the records read from them.
+        assert len(added) == 2, added
         match = part.fullmatch(added[0])
         assert match is not None, added
         stopped_run = match[1]
+        assert added[1] == f"warc/{stopped_run}-0001.warc.gz.part"
         assert _integrity(folder) == [("ok",)]
         assert len(list(load_runs(folder))) == 1  # a run that could not finish writes no run record
 

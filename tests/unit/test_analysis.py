@@ -123,7 +123,16 @@ def rich(tmp_path: Path) -> Path:
     )
     write_jsonl(
         root / "alpha/articles/r2-0001.jsonl.gz",
-        [article("alpha:1", "2025-12-09T10:00:00+05:00", version=2, body="Текст, исправлен")],
+        [
+            article(
+                "alpha:1",
+                "2025-12-09T10:00:00+05:00",
+                version=2,
+                body="Текст, исправлен",
+                schema_version=2,
+                source={"warc": "warc/r2-1.warc.gz", "offset": 0, "length": 9, "record_id": "<a>"},
+            )
+        ],
     )
     write_jsonl(
         root / "alpha/rates/r1-0001.jsonl",
@@ -142,7 +151,11 @@ def rich(tmp_path: Path) -> Path:
     write_jsonl(
         root / "alpha/runs.jsonl",
         [
-            run("alpha", "r2", "2025-12-11T18:00:00Z", "fields_missing", 6),
+            {
+                **run("alpha", "r2", "2025-12-11T18:00:00Z", "fields_missing", 6),
+                "warc_bytes": 12000,
+                "warc_pages": 3,
+            },
             run("alpha", "r1", "2025-12-11T13:00:00Z"),
         ],
     )
@@ -512,6 +525,7 @@ def test_stats_counting_rules(rich: Path) -> None:
                 "section": 83.3,
             },
             "day_precision_percent": 20.0,
+            "with_source": 1,  # the version-2 record; 0.1's records point at no page
         },
         "rates": {
             "USD": {
@@ -540,11 +554,21 @@ def test_stats_counting_rules(rich: Path) -> None:
                 "health": "fields_missing",
                 "exit_status": 6,
             },
+            "warc_bytes": 12000,
+            "warc_pages": 3,
+            "warc_bytes_per_page": 4000,
         },
     }
     beta = figures["sites"]["beta"]
     assert beta["articles"]["per_day"] == {"min": 2, "median": 2.0, "max": 2}
-    assert beta["runs"] == {"count": 0, "by_health": {}, "last": None}
+    assert beta["runs"] == {
+        "count": 0,
+        "by_health": {},
+        "last": None,
+        "warc_bytes": 0,
+        "warc_pages": 0,
+        "warc_bytes_per_page": None,
+    }
 
 
 def test_stats_without_archive_files_is_status_2(
