@@ -32,6 +32,7 @@ __all__ = [
     "FILES",
     "HEALTH",
     "HEALTH_REASONS",
+    "IMPORT_FILES",
     "IMPORT_SKIPPED",
     "LISTING_ARTICLE_LINKS",
     "LISTING_FAILED",
@@ -84,6 +85,8 @@ ERRORS = "newsarchive/errors/"
 MISSING = "newsarchive/missing/"
 FALLBACK = "newsarchive/fallback/"
 WRITTEN = "newsarchive/written/"
+# WARC files an import opened: it is judged as a run of stored pages even if none held one.
+IMPORT_FILES = "newsarchive/import/files"
 # Records an import passed over, by reason: not_html, http_404, warc_truncated...
 IMPORT_SKIPPED = "newsarchive/import/skipped/"
 # Pages kept in the WARC files, by record type: response, or revisit of an unchanged payload.
@@ -132,6 +135,7 @@ class RunCounts:
     stored_pages: int = 0
     warc_bytes: int = 0
     warc_records: dict[str, int] = field(default_factory=dict)
+    import_files: int = 0
     import_skipped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     missing: dict[str, int] = field(default_factory=dict)
@@ -162,6 +166,7 @@ class RunCounts:
             stored_pages=count(STORED_PAGES),
             warc_bytes=count(WARC_BYTES),
             warc_records=by_prefix(stats, WARC_RECORDS),
+            import_files=count(IMPORT_FILES),
             import_skipped=by_prefix(stats, IMPORT_SKIPPED),
             errors=by_prefix(stats, ERRORS),
             missing=by_prefix(stats, MISSING),

@@ -64,7 +64,7 @@ def assess(
     story among the two a quiet hour brings is not markup drift.
     """
     counts = RunCounts.from_stats(stats)
-    if counts.stored_pages or counts.import_skipped:
+    if counts.stored_pages or counts.import_files:
         return _assess_stored(
             counts, max_missing_share=max_missing_share, min_articles=min_articles
         )

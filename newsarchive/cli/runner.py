@@ -134,10 +134,11 @@ def run_crawl(options: CrawlOptions) -> int:
         )
         return EXIT_FAILED
     status = stats.get(counters.EXIT_STATUS, EXIT_FAILED)
+    run = _what(options) if options.imports else f"run of {options.site.start_urls[0]}"
     for reason in stats.get(counters.HEALTH_REASONS, []):
         print(
-            f"newsarchive: unhealthy run of {options.site.start_urls[0]} "
-            f"({stats[counters.HEALTH]}, exit status {status}): {reason}",
+            f"newsarchive: unhealthy {run} ({stats[counters.HEALTH]}, exit status {status}): "
+            f"{reason}",
             file=sys.stderr,
         )
     if status == EXIT_FAILED:
@@ -154,11 +155,7 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     files = stats.get(counters.FILES) or []
     suffix = ".jsonl.gz" if options.compress else ".jsonl"
     articles_glob = options.out / options.site.name / "articles" / f"*{suffix}"
-    what = (
-        f"import of {len(options.imports)} WARC file(s) into {options.site.name}"
-        if options.imports
-        else f"crawl of {options.site.name} ({options.site.start_urls[0]})"
-    )
+    what = _what(options)
     skipped = ", ".join(f"{kind}: {count}" for kind, count in counts.import_skipped.items())
     lines = [
         f"newsarchive: {what} {stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
@@ -184,6 +181,13 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
+
+
+def _what(options: CrawlOptions) -> str:
+    """What the run was, for its summary and its one line when unhealthy."""
+    if options.imports:
+        return f"import of {len(options.imports)} WARC file(s) into {options.site.name}"
+    return f"crawl of {options.site.name} ({options.site.start_urls[0]})"
 
 
 def _evidence_line(counts: RunCounts) -> list[str]:

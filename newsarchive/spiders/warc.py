@@ -47,6 +47,7 @@ class WarcImportSpider(ArchiveSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for path in self.warcs:
+            self.crawler.stats.inc_value(counters.IMPORT_FILES)
             for entry in read_warc(path):
                 if isinstance(entry, WarcProblem):
                     self._skip(f"warc_{entry.reason}", entry.message)

@@ -397,15 +397,26 @@ def test_a_file_that_is_no_warc_reads_nothing_and_says_so(tmp_path: Path) -> Non
         f" WARNING: {jsonl} at offset 0: garbage: bytes that are no WARC record "
         f"({jsonl.stat().st_size} bytes skipped, the rest of the file)"
     )
-    assert verdict.startswith("newsarchive: unhealthy run of ")
-    assert verdict.endswith(
-        " (unreachable, exit status 3): no page could be read from the WARC files "
-        "(1 records skipped)"
+    assert verdict == (
+        "newsarchive: unhealthy import of 1 WARC file(s) into everyday (unreachable, exit "
+        "status 3): no page could be read from the WARC files (1 records skipped)"
     )
     assert runs(tmp_path / "everyday")[0]["health"] == "unreachable"
 
 
 # -- a whole-file-gzipped WARC, read back by reparse -----------------------------------------
+def test_an_empty_warc_reads_nothing_and_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.warc"
+    empty.write_bytes(b"")
+    result = import_warcs(str(empty), "--site", "everyday", "--out", str(tmp_path / "out"))
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "newsarchive: unhealthy import of 1 WARC file(s) into everyday (unreachable, exit "
+        "status 3): no page could be read from the WARC files (0 records skipped)"
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_a_whole_file_gzip_warc_imports_and_reparses_unchanged(
     demo: DemoServer, tmp_path: Path
 ) -> None:
