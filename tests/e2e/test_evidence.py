@@ -12,6 +12,7 @@ import pytest
 
 from newsarchive import __version__
 from newsarchive.demo import DemoServer
+from newsarchive.demo.pages import fixture_root
 from newsarchive.evidence.reader import WarcEntry, WarcProblem, read_record_at, read_warc
 from newsarchive.sites import load_site
 from tests.support.helpers import DEMO_SITE, FAST, ROOT, expected_articles, read_jsonl, run_cli
@@ -247,3 +248,31 @@ def test_warc_files_roll_at_the_size_set(tmp_path: Path) -> None:
             read_record_at(folder / source["warc"], source["offset"]).record_id
             == (source["record_id"])
         )
+
+
+def test_a_site_crawled_by_its_address_reparses_unchanged(tmp_path: Path) -> None:
+    """No site file: reparse reads the zone from the warcinfo record and judges pages as the
+    generic spider did; an import of the same WARC with --generic finds the same articles."""
+    with DemoServer(fixture_root("plain-site"), port=0, virtual_clock=True) as server:
+        result = run_cli("crawl", server.url, "--tz", "Asia/Tashkent", "--name", "plain",
+                         "--out", str(tmp_path / "crawl"), *FAST)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    folder = tmp_path / "crawl" / "plain"
+    crawled_records = {record["id"]: record for record in read_jsonl(folder / "articles")}
+    dry = run_cli("reparse", str(tmp_path / "crawl"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[1:] == [
+        f"  unchanged          {len(crawled_records)}",
+        "  would change       0",
+    ]
+    imported = run_cli(
+        "import", *map(str, sorted((folder / "warc").iterdir())), "--generic", "--name", "plain",
+        "--tz", "Asia/Tashkent", "--out", str(tmp_path / "import"),
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    records = {r["id"]: r for r in read_jsonl(tmp_path / "import" / "plain" / "articles")}
+    assert records.keys() == crawled_records.keys()
+    for key, record in records.items():
+        assert {f: record[f] for f in READ_FIELDS} == {
+            f: crawled_records[key][f] for f in READ_FIELDS
+        }
