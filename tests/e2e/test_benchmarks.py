@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow
         ("benchmarks/parsing.py", "total"),
         ("benchmarks/memory.py", "growth per URL"),
         ("benchmarks/reread.py", "records/s"),
+        # The last figure printed, after all four sections: the import's articles are the crawl's.
+        ("benchmarks/evidence.py", "200 written by each import = the crawl's 200"),
     ],
 )
 def test_benchmark_runs_quick(script: str, expected: str) -> None:
