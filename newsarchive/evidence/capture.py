@@ -39,6 +39,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.run = ArchiveRun.of(crawler)
         self.accept_encoding = readable_encodings().encode()
+        self._archives: bool | None = None  # see _archiving
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -46,13 +47,19 @@ class WarcCaptureMiddleware:
             raise NotConfigured  # no message: --no-warc is a choice, not a warning
         return cls(crawler)
 
+    def _archiving(self) -> bool:
+        """Whether the crawl's spider archives a site: asked once, not on every response."""
+        if self._archives is None:
+            self._archives = self.run.archiving
+        return self._archives
+
     def process_request(self, request: Request) -> None:
         # Only codings a replay tool can read: Scrapy would also offer zstd.
         if b"Accept-Encoding" in request.headers:
             request.headers[b"Accept-Encoding"] = self.accept_encoding
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if "cached" in response.flags or not self.run.archiving:
+        if "cached" in response.flags or not self._archiving():
             return response
         try:
             archive = self.run.archive
