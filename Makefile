@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/incremental.py
 	$(BIN)/python benchmarks/encoding.py
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/evidence.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
