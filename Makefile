@@ -11,11 +11,12 @@ STAMP := $(VENV)/.installed
 demo: $(STAMP)
 	$(BIN)/newsarchive demo --port $(PORT) --out archive
 
+# `python -m tests.support.replay` builds pywb, the replay tool the replay test serves our WARC
+# files with, in a venv of its own (.venv-pywb/: its pins would downgrade Scrapy's TLS stack);
+# once, a no-op after.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	# pywb, the replay tool the replay test serves our WARC files with, in its own venv
-	# (.venv-pywb/: its pins would downgrade Scrapy's TLS stack); built once, a no-op after.
 	$(BIN)/python -m tests.support.replay
 	$(BIN)/python -m pytest
 
