@@ -5,17 +5,18 @@ Layout under the archive folder (``--out``, default ``./archive``)::
     <site>/articles/<run>-0001.jsonl   article records, one file per run (rolled when large)
     <site>/rates/<run>-0001.jsonl      rate rows
     <site>/quarantine/<run>-0001.jsonl records that failed validation, with the reason
-    <site>/warc/<run>-0001.warc.gz   every page as received (see newsarchive.evidence)
+    <site>/warc/<run>-0001.warc.gz     every page as received (see newsarchive.evidence)
     <site>/runs.jsonl                  one record per finished run: counts, errors, health
     <site>/state.sqlite3               what has been archived (see store.py)
     <site>/.lock                       held by the one run writing this site (see lock.py)
 
 A page's WARC record is written and flushed before any record read from it, so a record's
-``source`` never names bytes the WARC files lack. A record is remembered in the store only after its line is written, and every published file is
-indexed into the store when a run opens the archive, so the store never claims a record the
-files lack, and a killed run's records are remembered by the next one. A write that fails (disk
-full, quota, I/O error) ends the run's writing: it publishes nothing more, and the next run
-recovers its complete lines as it does a killed run's.
+``source`` never names bytes the WARC files lack. A record is remembered in the store only
+after its line is written, and every published file is indexed into the store when a run opens
+the archive, so the store never claims a record the files lack, and a killed run's records are
+remembered by the next one. A write that fails (disk full, quota, I/O error) ends the run's
+writing: it publishes nothing more, and the next run recovers its complete lines (and its
+pages' whole records) as it does a killed run's.
 """
 
 from __future__ import annotations

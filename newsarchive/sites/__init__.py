@@ -71,18 +71,19 @@ class Site:
     rate_widget: tuple[str, ...]
     # Scrapy settings the site asks for ([throttle] in its file): politeness it needs.
     throttle: dict[str, float | int] = field(default_factory=dict)
+    # What reads this site's pages: newsarchive's version and a digest of the description its
+    # parsers follow (selectors, URL pattern, time zone, language), so that a record made after
+    # the site file changed says so even under the same version. Every article record carries
+    # it: derived once, when the description is made (and again by ``replace``).
+    parser_version: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def parser_version(self) -> str:
-        """What read this site's pages: newsarchive's version and a digest of the description
-        its parsers follow (selectors, URL pattern, time zone, language), so that a record made
-        after the site file changed says so even under the same newsarchive version.
-        """
+    def __post_init__(self) -> None:
         pattern = self.article_url.pattern if self.article_url else None
         described = repr(
             (self.article, self.rate_widget, pattern, self.listing, self.timezone, self.lang)
         )
-        return f"{__version__}+{hashlib.sha256(described.encode()).hexdigest()[:8]}"
+        digest = hashlib.sha256(described.encode()).hexdigest()[:8]
+        object.__setattr__(self, "parser_version", f"{__version__}+{digest}")
 
     def article_id(self, url: str) -> str | None:
         """The site's own id of an article URL, or None when the URL is not an article."""
