@@ -49,6 +49,7 @@ __all__ = [
     "SiteReparse",
     "changed_fields",
     "crawled_site",
+    "fingerprint",
     "reparse_site",
     "site_folders",
 ]
@@ -74,13 +75,24 @@ _CHUNK = 32
 _EXAMPLES = 3
 
 
-def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """The compared fields whose values differ, in record order.
+def fingerprint(record: dict[str, Any]) -> tuple[int, ...]:
+    """What a reparse keeps of an archived record's compared fields: a hash of each value, so
+    that the newest versions of a whole archive fit in memory whatever their bodies' size."""
+    return tuple(hash(record.get(name)) for name in COMPARED_FIELDS)
 
-    >>> changed_fields({"title": "A", "body": "b", "lead": None}, {"title": "B", "body": "b"})
+
+def changed_fields(old: tuple[int, ...], new: dict[str, Any]) -> list[str]:
+    """The compared fields whose values differ from the archived record's, in record order.
+
+    >>> old = fingerprint({"title": "A", "body": "b", "lead": None})
+    >>> changed_fields(old, {"title": "B", "body": "b"})
     ['title']
     """
-    return [name for name in COMPARED_FIELDS if old.get(name) != new.get(name)]
+    return [
+        name
+        for name, value in zip(COMPARED_FIELDS, old, strict=True)
+        if hash(new.get(name)) != value
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +128,15 @@ class Reparse:
     site: Site
     processes: int = 0  # 0: one per core
     dry_run: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """The newest archived version of an article, as far as a reparse needs it."""
+
+    version: int
+    source: dict[str, Any] | None
+    fingerprint: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,14 +193,14 @@ def reparse_site(folder: Path, how: Reparse) -> SiteReparse:
     report = SiteReparse(site=folder.name)
     newest = _newest_versions(folder)
     tasks: list[_Task] = []
-    for record in newest.values():
-        source = record.get("source")
+    for article_id, known in newest.items():
+        source = known.source
         if not source:
             report.without_source += 1
             continue
         warc = Path(source["warc"])
         path = warc if warc.is_absolute() else folder / warc
-        tasks.append(_Task(record["id"], str(path), int(source["offset"]), source))
+        tasks.append(_Task(article_id, str(path), int(source["offset"]), source))
     tasks.sort(key=lambda task: (task.warc, task.offset))  # each file read front to back
     report.records = len(tasks)
     archive: Archive | None = None
@@ -196,7 +217,7 @@ def reparse_site(folder: Path, how: Reparse) -> SiteReparse:
                 continue
             if archive is not None:
                 report.rate_rows += _write_rates(archive, rates)
-            changes = changed_fields(old, new)
+            changes = changed_fields(old.fingerprint, new)
             if not changes and new["id"] == article_id:
                 report.unchanged += 1
                 continue
@@ -204,9 +225,10 @@ def reparse_site(folder: Path, how: Reparse) -> SiteReparse:
             for name in changes:
                 report.by_field[name] += 1
                 if len(report.examples[name]) < _EXAMPLES:
-                    report.examples[name].append(FieldChange(article_id, old[name], new[name]))
+                    report.examples[name].append(FieldChange(article_id, None, new[name]))
             if archive is not None:
-                _write_version(archive, old, new, changes)
+                _write_version(archive, article_id, old.version, new, changes)
+        _fill_old_values(folder, report, newest)
         if archive is not None:
             _finish(archive, report, started_at)
     finally:
@@ -229,25 +251,45 @@ def _outcomes(tasks: list[_Task], how: Reparse) -> Iterator[_Outcome]:
             yield from outcomes
 
 
-def _newest_versions(folder: Path) -> dict[str, dict[str, Any]]:
-    newest: dict[str, dict[str, Any]] = {}
+def _newest_versions(folder: Path) -> dict[str, _Known]:
+    newest: dict[str, _Known] = {}
     for path in archive_files([folder / "articles"]):
         for record in read_records(path):
             known = newest.get(record["id"])
-            if known is None or record["version"] > known["version"]:
-                newest[record["id"]] = record
+            if known is None or record["version"] > known.version:
+                newest[record["id"]] = _Known(
+                    record["version"], record.get("source"), fingerprint(record)
+                )
     return newest
 
 
+def _fill_old_values(folder: Path, report: SiteReparse, newest: dict[str, _Known]) -> None:
+    """Read the archived values of the report's few examples: a second pass over the files,
+    which keeps the first one from holding every record whole."""
+    wanted = {change.article_id for changes in report.examples.values() for change in changes}
+    if not wanted:
+        return
+    old: dict[str, dict[str, Any]] = {}
+    for path in archive_files([folder / "articles"]):
+        for record in read_records(path):
+            if record["id"] in wanted and record["version"] == newest[record["id"]].version:
+                old[record["id"]] = record
+    for name, changes in report.examples.items():
+        report.examples[name] = [
+            FieldChange(change.article_id, old[change.article_id].get(name), change.new)
+            for change in changes
+        ]
+
+
 def _write_version(
-    archive: Archive, old: dict[str, Any], new: dict[str, Any], changes: list[str]
+    archive: Archive, article_id: str, version: int, new: dict[str, Any], changes: list[str]
 ) -> None:
     record = {
         **new,
         # The article keeps its id even if today's rules would name it otherwise: its history
         # stays one line of versions.
-        "id": old["id"],
-        "version": old["version"] + 1,
+        "id": article_id,
+        "version": version + 1,
         "reparsed": True,
         "changed_fields": changes or None,
         "content_hash": content_hash(new["title"], new["lead"], new["body"]),

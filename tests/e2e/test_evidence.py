@@ -158,6 +158,16 @@ def test_reparse_after_a_parser_change_writes_exactly_the_changed_records(
         f"  would change       {ARTICLES}",
         f"  title              {ARTICLES} would change",
     ]
+    # Three examples, each the archived title and the new one, cut to where they differ.
+    titles = {record["id"]: record["title"] for record in before}
+    examples = lines[4:]
+    assert len(examples) == 3
+    for line in examples:
+        article_id, _, change = line.strip().partition(": ")
+        old, _, new = change.partition(" → ")
+        assert old.startswith("…")
+        assert repr(titles[article_id]).endswith(old[1:])
+        assert new.endswith(" » Everyday.uz — Новости Узбекистана'")
     assert read_jsonl(folder / "articles") == before  # a dry run writes nothing
 
     wet = run_cli("reparse", str(out), "--site-file", str(site_file), "--processes", "2")
