@@ -15,9 +15,9 @@ A relative stamp (``5 минут назад``) is resolved against the page's fe
 from __future__ import annotations
 
 import os
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,11 +244,19 @@ def _outcomes(tasks: list[_Task], how: Reparse) -> Iterator[_Outcome]:
         for task in tasks:
             yield _read_one(how.site, task)
         return
+    workers = min(processes, len(chunks))
     with ProcessPoolExecutor(
-        max_workers=min(processes, len(chunks)), initializer=_start_worker, initargs=(how.site,)
+        max_workers=workers, initializer=_start_worker, initargs=(how.site,)
     ) as pool:
-        for outcomes in pool.map(_read_chunk, chunks):
-            yield from outcomes
+        # A few chunks ahead of the one being written, in order: Executor.map would submit
+        # them all, and the readings of a large archive would pile up in memory.
+        pending: deque[Future[list[_Outcome]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_read_chunk, chunk))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _newest_versions(folder: Path) -> dict[str, _Known]:

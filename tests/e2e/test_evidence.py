@@ -13,6 +13,7 @@ import pytest
 from newsarchive import __version__
 from newsarchive.demo import DemoServer
 from newsarchive.demo.pages import fixture_root
+from newsarchive.evidence import reparse
 from newsarchive.evidence.reader import WarcEntry, WarcProblem, read_record_at, read_warc
 from newsarchive.sites import load_site
 from tests.support.helpers import DEMO_SITE, FAST, ROOT, expected_articles, read_jsonl, run_cli
@@ -286,3 +287,23 @@ def test_a_site_crawled_by_its_address_reparses_unchanged(tmp_path: Path) -> Non
         assert {f: record[f] for f in READ_FIELDS} == {
             f: crawled_records[key][f] for f in READ_FIELDS
         }
+
+
+def test_reparse_on_two_processes_reads_as_one_does(
+    crawled: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 4 pages over 2 worker processes, a few chunks ahead: the same report, in the
+    same order, as reading every page in this process."""
+    site_file = tmp_path / "everyday.toml"
+    text = (ROOT / "newsarchive" / "sites" / "everyday.toml").read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title = ["))
+    site_file.write_text(text.replace(title_line, 'title = ["head title"]'), encoding="utf-8")
+    monkeypatch.setattr(reparse, "_CHUNK", 4)
+    folder = crawled["folder"]
+    site = reparse.crawled_site(folder, site_file)
+    serial = reparse.reparse_site(folder, reparse.Reparse(site=site, processes=1, dry_run=True))
+    spread = reparse.reparse_site(folder, reparse.Reparse(site=site, processes=2, dry_run=True))
+    assert (spread.records, spread.changed, spread.unchanged) == (ARTICLES, ARTICLES, 0)
+    assert (serial.records, serial.changed, serial.unchanged) == (ARTICLES, ARTICLES, 0)
+    assert spread.by_field == serial.by_field == {"title": ARTICLES}
+    assert spread.examples == serial.examples
