@@ -25,7 +25,6 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
-from scrapy.utils.misc import load_object
 
 from newsarchive import counters
 from newsarchive.archive import (
@@ -33,6 +32,7 @@ from newsarchive.archive import (
     ArchiveWriteError,
     newer_schema_message,
     newer_schema_version,
+    store_opener,
 )
 from newsarchive.evidence.warcfiles import readable_encodings, warcinfo_fields
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
@@ -114,7 +114,7 @@ class ArchiveRun:
             spider.site.name,
             run_id,
             roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
-            store_class=load_object(settings.get("NEWSARCHIVE_STORE")),
+            store_class=store_opener(settings.get("NEWSARCHIVE_STORE")),
             compress=settings.getbool("NEWSARCHIVE_COMPRESS"),
             on_failure=self._stop,
             warc_max_bytes=(

@@ -22,6 +22,7 @@ pages' whole records) as it does a killed run's.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import logging
 import os
@@ -40,7 +41,13 @@ from newsarchive.archive.files import (
     trim_torn_line,
 )
 from newsarchive.archive.lock import ArchiveBusyError
-from newsarchive.archive.store import ArchiveStore, KnownArticle, RateKey, SqliteStore
+from newsarchive.archive.store import (
+    ArchiveStore,
+    KnownArticle,
+    RateKey,
+    SqliteStore,
+    StoreError,
+)
 from newsarchive.evidence import warcfiles
 from newsarchive.evidence.warcfiles import Capture, Exchange, FirstCapture, WarcFiles
 from newsarchive.records import dumps, rate_value
@@ -57,6 +64,7 @@ __all__ = [
     "SqliteStore",
     "newer_schema_message",
     "newer_schema_version",
+    "store_opener",
 ]
 
 logger = logging.getLogger(__name__)
@@ -151,7 +159,7 @@ class Archive:
             raise ArchiveWriteError(str(self.failed))
         try:
             yield
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, StoreError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             self.failed = ArchiveWriteError(f"cannot write the archive at {self.folder}: {reason}")
             for writer in self._writers.values():
@@ -178,9 +186,7 @@ class Archive:
             first = FirstCapture(known.record_id, known.date) if known is not None else None
             captured = self.warc.write(exchange, first, digest)
             if first is None:
-                self.store.remember_capture(
-                    exchange.url, digest, captured.record_id, captured.date
-                )
+                self.store.remember_capture(exchange.url, digest, captured.record_id, captured.date)
             return captured
 
     def quarantine(self, record: dict[str, Any], reason: str) -> None:
@@ -209,7 +215,8 @@ class Archive:
         return writer
 
     def known_article(self, article_id: str) -> KnownArticle | None:
-        return self.store.article(article_id)
+        with self._writing():  # a store that fails here fails the run, as on a write
+            return self.store.article(article_id)
 
     def touch_article(self, article_id: str, fetched_at: str) -> None:
         with self._writing():
@@ -364,6 +371,27 @@ def newer_schema_message(folder: Path, version: int) -> str:
         f"{folder} holds records of schema_version {version}, newer than this newsarchive "
         f"writes ({SCHEMA_VERSION}): upgrade newsarchive; the archive was not touched"
     )
+
+
+def store_opener(spec: str) -> Callable[[Path], ArchiveStore]:
+    """What opens a site's store from ``NEWSARCHIVE_STORE``: a ``postgresql://`` URL (one
+    database for every site, its rows keyed by the site's folder name), or the import path of
+    a class built with the path it may keep its state at (``SqliteStore``: ``state.sqlite3``
+    in the site's folder).
+
+    >>> store_opener("newsarchive.archive.store.SqliteStore") is SqliteStore
+    True
+    """
+    if spec.startswith(("postgresql://", "postgres://")):
+        from newsarchive.archive.pgstore import PostgresStore  # the optional extra
+
+        def open_postgres(path: Path) -> ArchiveStore:
+            return PostgresStore(spec, site=path.parent.name)
+
+        return open_postgres
+    module, _, name = spec.rpartition(".")
+    opener: Callable[[Path], ArchiveStore] = getattr(importlib.import_module(module), name)
+    return opener
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

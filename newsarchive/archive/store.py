@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["ArchiveStore", "KnownArticle", "KnownCapture", "RateKey", "SqliteStore"]
+__all__ = ["ArchiveStore", "KnownArticle", "KnownCapture", "RateKey", "SqliteStore", "StoreError"]
+
+
+class StoreError(RuntimeError):
+    """The store failed under a run (its server went away, its connection was cut): the run
+    stops as after a failed write, and the next run recovers what this one wrote."""
 
 
 @dataclass(frozen=True, slots=True)

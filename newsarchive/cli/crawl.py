@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import re
 from datetime import date
 from urllib.parse import urlsplit
@@ -117,6 +118,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write the archive files gzipped (*.jsonl.gz); every reader takes both",
     )
     crawl.add_argument(
+        "--store",
+        default=os.environ.get("NEWSARCHIVE_STORE") or None,
+        metavar="URL",
+        help="where the archive remembers what it holds: postgresql://user@host/db shares it "
+        "between machines (the postgresql extra; NEWSARCHIVE_STORE in the environment works "
+        "too, so a password never sits in a crontab line); default: state.sqlite3 in the "
+        "site's folder",
+    )
+    crawl.add_argument(
         "--no-warc",
         dest="warc",
         action="store_false",
@@ -167,6 +177,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         resume=args.resume,
         compress=args.compress,
         warc=args.warc,
+        store=args.store,
         max_missing_percent=args.max_missing,
     )
 

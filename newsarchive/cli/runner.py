@@ -25,9 +25,10 @@ from newsarchive.archive import (
     newer_schema_message,
     newer_schema_version,
 )
+from newsarchive.archive.store import StoreError
 from newsarchive.cli.common import UsageError
 from newsarchive.counters import RunCounts
-from newsarchive.health import EXIT_FAILED
+from newsarchive.health import EXIT_FAILED, EXIT_UNREACHABLE
 from newsarchive.sites import Site
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ class CrawlOptions:
     resume: bool = False
     compress: bool = False
     warc: bool = True
+    # NEWSARCHIVE_STORE for the run: a postgresql:// URL (None: the settings' SqliteStore).
+    store: str | None = None
     max_missing_percent: float = 20.0
     # WARC files to import instead of crawling (``newsarchive import``).
     imports: tuple[Path, ...] = ()
@@ -71,6 +74,10 @@ def run_crawl(options: CrawlOptions) -> int:
     version = newer_schema_version(folder)
     if version is not None:
         raise UsageError(newer_schema_message(folder, version))
+    if options.store:
+        status = _check_store(options.store, options.site.name)
+        if status is not None:
+            return status
     # Taken before anything else, so a second run exits at once and touches nothing.
     try:
         lock.acquire(folder)
@@ -90,6 +97,7 @@ def run_crawl(options: CrawlOptions) -> int:
             "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
             "NEWSARCHIVE_COMPRESS": options.compress,
             "NEWSARCHIVE_WARC": options.warc,
+            **({"NEWSARCHIVE_STORE": options.store} if options.store else {}),
             "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
             "LOGSTATS_INTERVAL": 0,
             # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
@@ -181,6 +189,31 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
+
+
+def _check_store(spec: str, site: str) -> int | None:
+    """Open the store once before the crawl: a server that does not answer is one line and
+    exit 3, a store a newer newsarchive migrated one line and exit 2, never a traceback."""
+    if not spec.startswith(("postgresql://", "postgres://")):
+        return None
+    try:
+        from newsarchive.archive.pgstore import (
+            NewerStoreError,
+            PostgresStore,
+            StoreUnreachableError,
+        )
+    except ImportError:
+        raise UsageError(
+            "a postgresql:// store needs psycopg: pip install 'newsarchive[postgresql]'"
+        ) from None
+    try:
+        PostgresStore(spec, site=site).close()
+    except NewerStoreError as error:
+        raise UsageError(str(error)) from None
+    except (StoreUnreachableError, StoreError) as error:
+        print(f"newsarchive: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return None
 
 
 def _what(options: CrawlOptions) -> str:

@@ -1,0 +1,274 @@
+"""The archive's memory in PostgreSQL: one database for every site, shared by several machines.
+
+``PostgresStore`` implements ``ArchiveStore`` as ``SqliteStore`` does, with each row keyed by
+its site, so that one database holds the memory of every site an institute archives. It is
+chosen by a ``postgresql://`` URL in ``--store`` or ``NEWSARCHIVE_STORE`` (psycopg 3, the
+``newsarchive[postgresql]`` extra). The program creates and migrates its tables: the version
+is kept in ``newsarchive_schema``, and a database a newer newsarchive migrated is refused
+(``NewerStoreError``), as archives are.
+
+Writes follow ``SqliteStore``'s contract: a row is added after its record's line is in the
+files, changes are committed in groups (every ``commit_every`` changes or ``commit_seconds``)
+and at once by ``mark_indexed``, ``set_flag`` and ``close``. An article's row is claimed with
+``INSERT … ON CONFLICT``, so two processes that remember the same id at once leave one row, at
+the higher version.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import psycopg
+
+from newsarchive.archive.store import KnownArticle, KnownCapture, RateKey, StoreError
+
+__all__ = ["STORE_VERSION", "NewerStoreError", "PostgresStore", "StoreUnreachableError"]
+
+# The version of the tables below; bumped with a migration in _MIGRATIONS.
+STORE_VERSION = 1
+
+# Each entry migrates the database from the version before it (the first creates it).
+_MIGRATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS newsarchive_articles (
+        site TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        url TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        run_id TEXT,
+        PRIMARY KEY (site, id)
+    );
+    CREATE TABLE IF NOT EXISTS newsarchive_rates (
+        site TEXT NOT NULL,
+        source TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (site, source, as_of, currency)
+    );
+    CREATE TABLE IF NOT EXISTS newsarchive_captures (
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        payload_digest TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        PRIMARY KEY (site, url, payload_digest)
+    );
+    CREATE TABLE IF NOT EXISTS newsarchive_indexed_files (
+        site TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (site, name)
+    );
+    CREATE TABLE IF NOT EXISTS newsarchive_flags (
+        site TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value BOOLEAN NOT NULL,
+        PRIMARY KEY (site, name)
+    );
+    """,
+)
+# Any number: the key of the advisory lock that serialises migrations between processes.
+_MIGRATION_LOCK = 0x6E657773
+
+
+class NewerStoreError(RuntimeError):
+    """The database was migrated by a newer newsarchive: this one must not write to it."""
+
+
+class StoreUnreachableError(RuntimeError):
+    """The store's server did not answer; the message names the host, never the password."""
+
+
+class PostgresStore:
+    """``ArchiveStore`` in PostgreSQL for one site (``site``) of a shared database."""
+
+    def __init__(
+        self, url: str, site: str, *, commit_every: int = 1000, commit_seconds: float = 2.0
+    ) -> None:
+        self._where = _where(url)
+        try:
+            self._db = psycopg.connect(url, connect_timeout=10)
+        except psycopg.OperationalError as error:
+            raise StoreUnreachableError(
+                f"the store at {self._where} does not answer ({_reason(error)})"
+            ) from None
+        self.site = site
+        self.commit_every = commit_every
+        self.commit_seconds = commit_seconds
+        self._pending = 0
+        self._began = 0.0
+        try:
+            _migrate(self._db)
+        except psycopg.Error as error:
+            self._db.close()
+            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+
+    def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
+        if not self._pending:
+            self._began = time.monotonic()
+        self._execute(sql, parameters)
+        self._pending += 1
+        if (
+            self._pending >= self.commit_every
+            or time.monotonic() - self._began >= self.commit_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Make the changes so far durable."""
+        try:
+            self._db.commit()
+        except psycopg.Error as error:
+            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+        self._pending = 0
+
+    def _one(self, sql: str, parameters: tuple[object, ...]) -> tuple[Any, ...] | None:
+        return self._execute(sql, parameters).fetchone()
+
+    def _execute(self, sql: str, parameters: tuple[object, ...]) -> psycopg.Cursor[Any]:
+        """Run a statement; a server that went away or a cut connection is a ``StoreError``."""
+        try:
+            return self._db.execute(sql, parameters)
+        except psycopg.Error as error:
+            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+
+    def article(self, article_id: str) -> KnownArticle | None:
+        row = self._one(
+            "SELECT version, content_hash, fetched_at, run_id FROM newsarchive_articles "
+            "WHERE site = %s AND id = %s",
+            (self.site, article_id),
+        )
+        return KnownArticle(*row) if row else None
+
+    def remember_article(
+        self,
+        article_id: str,
+        version: int,
+        content_hash: str,
+        url: str,
+        fetched_at: str,
+        run_id: str | None,
+    ) -> None:
+        # Never step back: recovery may replay a file holding an older version.
+        self._change(
+            "INSERT INTO newsarchive_articles "
+            "(site, id, version, content_hash, url, fetched_at, run_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (site, id) DO UPDATE SET version = excluded.version, "
+            "content_hash = excluded.content_hash, url = excluded.url, "
+            "fetched_at = excluded.fetched_at, run_id = excluded.run_id "
+            "WHERE excluded.version > newsarchive_articles.version",
+            (self.site, article_id, version, content_hash, url, fetched_at, run_id),
+        )
+
+    def touch_article(self, article_id: str, fetched_at: str, run_id: str) -> None:
+        self._change(
+            "UPDATE newsarchive_articles SET fetched_at = greatest(fetched_at, %s), "
+            "run_id = %s WHERE site = %s AND id = %s",
+            (fetched_at, run_id, self.site, article_id),
+        )
+
+    def rate_value(self, key: RateKey) -> str | None:
+        row = self._one(
+            "SELECT value FROM newsarchive_rates "
+            "WHERE site = %s AND source = %s AND as_of = %s AND currency = %s",
+            (self.site, key.source, key.as_of, key.currency),
+        )
+        return row[0] if row else None
+
+    def remember_rate(self, key: RateKey, value: str) -> None:
+        self._change(
+            "INSERT INTO newsarchive_rates (site, source, as_of, currency, value) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (site, source, as_of, currency) "
+            "DO UPDATE SET value = excluded.value",
+            (self.site, key.source, key.as_of, key.currency, value),
+        )
+
+    def capture(self, url: str, payload_digest: str) -> KnownCapture | None:
+        row = self._one(
+            "SELECT record_id, date FROM newsarchive_captures "
+            "WHERE site = %s AND url = %s AND payload_digest = %s",
+            (self.site, url, payload_digest),
+        )
+        return KnownCapture(*row) if row else None
+
+    def remember_capture(self, url: str, payload_digest: str, record_id: str, date: str) -> None:
+        # The first capture stays the one revisits point at.
+        self._change(
+            "INSERT INTO newsarchive_captures (site, url, payload_digest, record_id, date) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (self.site, url, payload_digest, record_id, date),
+        )
+
+    def is_indexed(self, file_name: str) -> bool:
+        row = self._one(
+            "SELECT 1 FROM newsarchive_indexed_files WHERE site = %s AND name = %s",
+            (self.site, file_name),
+        )
+        return row is not None
+
+    def mark_indexed(self, file_name: str) -> None:
+        # Committed together with the file's rows still pending: never marked without them.
+        self._change(
+            "INSERT INTO newsarchive_indexed_files (site, name) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING",
+            (self.site, file_name),
+        )
+        self.commit()
+
+    def flag(self, name: str) -> bool:
+        row = self._one(
+            "SELECT value FROM newsarchive_flags WHERE site = %s AND name = %s", (self.site, name)
+        )
+        return bool(row and row[0])
+
+    def set_flag(self, name: str, value: bool) -> None:
+        self._change(
+            "INSERT INTO newsarchive_flags (site, name, value) VALUES (%s, %s, %s) "
+            "ON CONFLICT (site, name) DO UPDATE SET value = excluded.value",
+            (self.site, name, value),
+        )
+        self.commit()  # a run's flag must hold even if the run is killed the next moment
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self._db.close()
+
+
+def _migrate(db: psycopg.Connection[Any]) -> None:
+    """Create or migrate the tables, one process at a time; refuse a newer database."""
+    db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+    db.execute("CREATE TABLE IF NOT EXISTS newsarchive_schema (version INTEGER NOT NULL)")
+    row = db.execute("SELECT max(version) FROM newsarchive_schema").fetchone()
+    current = row[0] if row and row[0] is not None else 0
+    if current > STORE_VERSION:
+        db.rollback()
+        raise NewerStoreError(
+            f"the store was migrated by a newer newsarchive (store version {current}, this "
+            f"one knows {STORE_VERSION}): upgrade newsarchive; the store was not touched"
+        )
+    for version in range(current + 1, STORE_VERSION + 1):
+        db.execute(_MIGRATIONS[version - 1])
+        db.execute("INSERT INTO newsarchive_schema (version) VALUES (%s)", (version,))
+    db.commit()  # also ends the migration lock's transaction
+
+
+def _where(url: str) -> str:
+    """The server a store URL names, ``host:port``, without its user or password.
+
+    >>> _where("postgresql://archiver:secret@db.example:6543/news")
+    'db.example:6543'
+    """
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return f"{info.get('host') or 'localhost'}:{info.get('port') or 5432}"
+
+
+def _reason(error: psycopg.Error) -> str:
+    """The last line of what the server or the driver said."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[-1] if lines else type(error).__name__
