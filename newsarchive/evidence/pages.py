@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
+from newsarchive.evidence.reader import WarcEntry
 from newsarchive.parsers.generic import extract_article
 from newsarchive.parsers.page import read_article_page, read_rates
 from newsarchive.records import ArticleItem, RateItem, rate_items, site_article
@@ -38,6 +39,19 @@ class StoredResponse:
     body: bytes
     captured_at: datetime  # WARC-Date
     source: dict[str, Any] | None  # where it is kept (the record field)
+
+    @classmethod
+    def from_entry(cls, entry: WarcEntry, source: dict[str, Any] | None) -> StoredResponse:
+        """The response a WARC record holds (``entry.body`` read, content coding undone)."""
+        assert entry.body is not None, "a record with a body: a response, or a revisit's"
+        return cls(
+            url=entry.target_uri or "",
+            status=entry.http_status or 0,
+            headers=list(entry.body_headers()),
+            body=entry.body,
+            captured_at=entry.date,
+            source=source,
+        )
 
 
 @dataclass(frozen=True, slots=True)

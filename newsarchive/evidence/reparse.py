@@ -172,15 +172,7 @@ def _read_one(site: Site, task: _Task) -> _Outcome:
         return task.article_id, None, [], f"unreadable: {error}"
     if entry.record_type != "response" or entry.body is None:
         return task.article_id, None, [], f"not a response record ({entry.record_type})"
-    stored = StoredResponse(
-        url=entry.target_uri or "",
-        status=entry.http_status or 0,
-        headers=list(entry.body_headers()),
-        body=entry.body,
-        captured_at=entry.date,
-        source=task.source,
-    )
-    reading = read_stored_page(site, stored)
+    reading = read_stored_page(site, StoredResponse.from_entry(entry, task.source))
     rates = [rate_record(item) for item in reading.rates]
     if reading.article is None:
         return task.article_id, None, rates, reading.skipped or "not an article page any more"

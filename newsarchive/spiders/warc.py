@@ -76,14 +76,7 @@ class WarcImportSpider(ArchiveSpider):
         if entry.body is None:
             self._skip("no_body")
             return None
-        return StoredResponse(
-            url=entry.target_uri or "",
-            status=entry.http_status or 0,
-            headers=list(entry.body_headers()),
-            body=entry.body,
-            captured_at=entry.date,
-            source=_source(entry),
-        )
+        return StoredResponse.from_entry(entry, _source(entry))
 
     def _revisited(self, revisit: WarcEntry) -> WarcEntry | None:
         """The response a revisit record refers to, read from where it was seen."""
