@@ -21,7 +21,13 @@ from typing import Any
 
 import psycopg
 
-from newsarchive.archive.store import KnownArticle, KnownCapture, RateKey, StoreError
+from newsarchive.archive.store import (
+    CommitGroups,
+    KnownArticle,
+    KnownCapture,
+    RateKey,
+    StoreError,
+)
 
 __all__ = ["STORE_VERSION", "NewerStoreError", "PostgresStore", "StoreUnreachableError"]
 
@@ -96,10 +102,7 @@ class PostgresStore:
                 f"the store at {self._where} does not answer ({_reason(error)})"
             ) from None
         self.site = site
-        self.commit_every = commit_every
-        self.commit_seconds = commit_seconds
-        self._pending = 0
-        self._began = 0.0
+        self._groups = CommitGroups(commit_every, commit_seconds)
         try:
             _migrate(self._db)
         except psycopg.Error as error:
@@ -107,14 +110,8 @@ class PostgresStore:
             raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
 
     def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
-        if not self._pending:
-            self._began = time.monotonic()
         self._execute(sql, parameters)
-        self._pending += 1
-        if (
-            self._pending >= self.commit_every
-            or time.monotonic() - self._began >= self.commit_seconds
-        ):
+        if self._groups.add():
             self.commit()
 
     def commit(self) -> None:
@@ -123,7 +120,7 @@ class PostgresStore:
             self._db.commit()
         except psycopg.Error as error:
             raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
-        self._pending = 0
+        self._groups.committed()
 
     def _one(self, sql: str, parameters: tuple[object, ...]) -> tuple[Any, ...] | None:
         return self._execute(sql, parameters).fetchone()
