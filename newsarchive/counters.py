@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "ARTICLES_CLAIMED_ELSEWHERE",
     "ARTICLES_INCOMPLETE",
     "ARTICLES_NEW",
     "ARTICLES_PARSED",
@@ -67,6 +68,8 @@ ARTICLES_PARSED = "newsarchive/articles/parsed"
 ARTICLES_INCOMPLETE = "newsarchive/articles/incomplete"
 ARTICLES_NEW = "newsarchive/articles/new"
 ARTICLES_UPDATED = "newsarchive/articles/updated"
+# Articles another process sharing the store claimed first (it archives them; this run not).
+ARTICLES_CLAIMED_ELSEWHERE = "newsarchive/articles/claimed_elsewhere"
 ARTICLES_UNCHANGED = "newsarchive/articles/unchanged"
 RATES_NEW = "newsarchive/rates/new"
 RATES_UNCHANGED = "newsarchive/rates/unchanged"

@@ -23,6 +23,7 @@ from newsarchive.counters import RunCounts
 
 __all__ = [
     "EXIT_BUSY",
+    "EXIT_DONE_THIS_ROUND",
     "EXIT_FAILED",
     "EXIT_FIELDS_MISSING",
     "EXIT_INVALID_RECORDS",
@@ -43,6 +44,9 @@ EXIT_NOTHING_PARSED = 4
 EXIT_BUSY = 5
 EXIT_FIELDS_MISSING = 6
 EXIT_INVALID_RECORDS = 7
+# Not a health: the site was crawled in this round already, by another process or machine
+# (``newsarchive crawl --round-start``, which ``crawl --all`` passes when a round is set).
+EXIT_DONE_THIS_ROUND = 8
 
 # Fields whose absence on many articles means the site's markup moved under our selectors.
 REQUIRED_FIELDS = ("title", "body", "published_at")

@@ -194,13 +194,15 @@ def run_record(
     health: Health,
     files: list[str],
     recovered_runs: list[str],
+    host: str,
 ) -> dict[str, Any]:
-    """What one run did, for ``runs.jsonl``: counts, errors by kind, health."""
+    """What one run did, for ``runs.jsonl``: counts, errors by kind, health, and the machine."""
     counts = RunCounts.from_stats(stats)
     return record(
         "run",
         run_id=run_id,
         site=site,
+        host=host,
         started_at=_utc(started_at),
         finished_at=_utc(finished_at),
         finish_reason=stats.get("finish_reason"),

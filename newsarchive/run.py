@@ -16,7 +16,9 @@ recovers its complete lines, as after a kill). An archive a newer newsarchive wr
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, Protocol, runtime_checkable
@@ -32,7 +34,6 @@ from newsarchive.archive import (
     ArchiveWriteError,
     newer_schema_message,
     newer_schema_version,
-    store_opener,
 )
 from newsarchive.evidence.warcfiles import readable_encodings, warcinfo_fields
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
@@ -41,7 +42,7 @@ from newsarchive.records import run_record
 from newsarchive.sites import Site
 from newsarchive.version import __version__
 
-__all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun", "new_run_id"]
+__all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun", "host_name", "new_run_id"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +53,23 @@ NEWER_SCHEMA = "archive_schema_newer"
 WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
 
-def new_run_id(now: datetime | None = None) -> str:
-    """Sortable and unique: UTC start time plus a random suffix, e.g. ``20251211T130000Z-3f9a``."""
+def new_run_id(now: datetime | None = None, host: str | None = None) -> str:
+    """Sortable and unique: UTC start time, the machine's short name and a random suffix, so
+    that files several machines write into one folder never share a name.
+
+    >>> new_run_id(datetime(2025, 12, 11, 13, 0, tzinfo=UTC), "crawler-1")[:-4]
+    '20251211T130000Z-crawler-1-'
+    """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+    return f"{moment:%Y%m%dT%H%M%SZ}-{host or host_name()}-{secrets.token_hex(2)}"
+
+
+def host_name() -> str:
+    """This machine's short name as run ids carry it: the first label of its host name, in
+    lower-case letters, digits and single hyphens (``Crawler_1.example.org`` → ``crawler-1``).
+    """
+    label = socket.gethostname().split(".")[0].lower()
+    return "-".join(re.findall(r"[a-z0-9]+", label))[:40].strip("-") or "host"
 
 
 @runtime_checkable
@@ -114,7 +128,7 @@ class ArchiveRun:
             spider.site.name,
             run_id,
             roll_records=settings.getint("NEWSARCHIVE_ROLL_RECORDS"),
-            store_class=store_opener(settings.get("NEWSARCHIVE_STORE")),
+            store=settings.get("NEWSARCHIVE_STORE"),
             compress=settings.getbool("NEWSARCHIVE_COMPRESS"),
             on_failure=self._stop,
             warc_max_bytes=(
@@ -231,8 +245,10 @@ class ArchiveRun:
                 # Relative to the site's folder, so that a copied archive still adds up.
                 files=[path.relative_to(archive.folder).as_posix() for path in files],
                 recovered_runs=archive.recovered_runs,
+                host=host_name(),
             )
         )
+        archive.mark_finished()
 
     def _walked_all_listings(self) -> bool:
         """Whether the run read every listing page down to what the archive already held."""

@@ -16,8 +16,8 @@ True
 >>> problem({"kind": "rates", "schema_version": 1, "site": "everyday"})
 "record must contain ['as_of', 'as_of_inferred', 'change', 'change_percent', 'currency', \
 'observed_at', 'rate', 'source', 'url'] properties"
->>> problem({"kind": "article", "schema_version": 3})
-'schema_version 3 is newer than this newsarchive reads (2): upgrade newsarchive'
+>>> problem({"kind": "article", "schema_version": 4})
+'schema_version 4 is newer than this newsarchive reads (3): upgrade newsarchive'
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ import fastjsonschema
 __all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "fields", "problem", "record", "schema"]
 
 # Bumped when a field changes meaning or type, or a field is added: 2 added the article's
-# evidence (source, parser_version, reparsed, changed_fields) and the run's WARC figures.
+# evidence (source, parser_version, reparsed, changed_fields) and the run's WARC figures; 3
+# put the machine in run ids and run records (``host``), since several machines write one
+# archive.
 # Records of older versions stay valid: each schema requires a field from the version that
 # added it on (its ``allOf``), so an archive written by 0.1 still validates and loads.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Record kinds, each with its schema file <kind>.schema.json.
 KINDS = ("article", "rates", "run", "quarantined")

@@ -28,6 +28,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from newsarchive.archive.store import (
     RateKey,
     SqliteStore,
     StoreError,
+    Validators,
 )
 from newsarchive.evidence import warcfiles
 from newsarchive.evidence.warcfiles import Capture, Exchange, FirstCapture, WarcFiles
@@ -62,6 +64,7 @@ __all__ = [
     "KnownArticle",
     "RateKey",
     "SqliteStore",
+    "Validators",
     "newer_schema_message",
     "newer_schema_version",
     "store_opener",
@@ -77,6 +80,8 @@ LISTINGS_COMPLETE = "listings_complete"
 _REMEMBERED_RATE_KEYS = 4096
 # How much of the end of runs.jsonl holds its last record (see newer_schema_version).
 _TAIL_BYTES = 1 << 16
+# The store of a site's records unless --store or NEWSARCHIVE_STORE names another.
+DEFAULT_STORE = "newsarchive.archive.store.SqliteStore"
 
 
 class ArchiveWriteError(RuntimeError):
@@ -93,7 +98,7 @@ class Archive:
         run_id: str,
         *,
         roll_records: int = 5000,
-        store_class: Callable[[Path], ArchiveStore] = SqliteStore,
+        store: str = DEFAULT_STORE,
         compress: bool = False,
         on_failure: Callable[[ArchiveWriteError], None] | None = None,
         warc_max_bytes: int | None = None,
@@ -102,7 +107,9 @@ class Archive:
         self.folder = root / site
         self.run_id = run_id
         self.roll_records = roll_records
-        self.store_class = store_class
+        # What remembers the site's records (a class path or a postgresql:// URL); with a
+        # PostgreSQL store the site's lock is taken there too, for every machine to see.
+        self.store_spec = store
         self.compress = compress
         # Called once, with the first write that failed: the crawl has nothing left to do.
         self.on_failure = on_failure
@@ -136,11 +143,15 @@ class Archive:
     def open(self) -> None:
         try:
             with self._writing():
-                lock.acquire(self.folder)
+                lock.acquire(self.folder, self.store_spec)
                 self._locked = True
-                self.store = self.store_class(self.folder / "state.sqlite3")
+                self.store = store_opener(self.store_spec)(self.folder / "state.sqlite3")
                 self._store_open = True
                 self._recover()
+                # Under the site's lock no other run writes the site: the claims of runs that
+                # were killed between a claim and its line would only hide those articles.
+                self.store.release_claims()
+                self.store.run_began(self.run_id, _utc_now())
                 self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
                 # Cleared until this run proves otherwise: a kill leaves it cleared for the next.
                 self.store.set_flag(LISTINGS_COMPLETE, False)
@@ -218,6 +229,12 @@ class Archive:
         with self._writing():  # a store that fails here fails the run, as on a write
             return self.store.article(article_id)
 
+    def claim(self, article_id: str, version: int) -> bool:
+        """Take the right to write this version of the article; False when another process
+        sharing the store took it first (it writes the record, this run must not)."""
+        with self._writing():
+            return self.store.claim(article_id, version, self.run_id)
+
     def touch_article(self, article_id: str, fetched_at: str) -> None:
         with self._writing():
             self.store.touch_article(article_id, fetched_at, self.run_id)
@@ -257,6 +274,12 @@ class Archive:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
+
+    def mark_finished(self) -> None:
+        """Note in the store that this run finished (a killed run never does): ``crawl --all``
+        leaves a site that finished in the current round to the machine that crawled it."""
+        with self._writing():
+            self.store.run_finished(self.run_id, _utc_now())
 
     def finish_writing(self) -> None:
         """Publish every file this run wrote (idempotent)."""
@@ -392,6 +415,10 @@ def store_opener(spec: str) -> Callable[[Path], ArchiveStore]:
     module, _, name = spec.rpartition(".")
     opener: Callable[[Path], ArchiveStore] = getattr(importlib.import_module(module), name)
     return opener
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

@@ -27,12 +27,20 @@ from newsarchive.archive.store import (
     KnownCapture,
     RateKey,
     StoreError,
+    Validators,
 )
 
-__all__ = ["STORE_VERSION", "NewerStoreError", "PostgresStore", "StoreUnreachableError"]
+__all__ = [
+    "STORE_VERSION",
+    "NewerStoreError",
+    "PostgresStore",
+    "StoreUnreachableError",
+    "describe_error",
+    "where",
+]
 
 # The version of the tables below; bumped with a migration in _MIGRATIONS.
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 # Each entry migrates the database from the version before it (the first creates it).
 _MIGRATIONS = (
@@ -75,6 +83,30 @@ _MIGRATIONS = (
         PRIMARY KEY (site, name)
     );
     """,
+    """
+    CREATE TABLE newsarchive_claims (
+        site TEXT NOT NULL,
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        PRIMARY KEY (site, id, version)
+    );
+    CREATE TABLE newsarchive_runs (
+        site TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        PRIMARY KEY (site, run_id)
+    );
+    CREATE TABLE newsarchive_validators (
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        lastmod TEXT,
+        PRIMARY KEY (site, url)
+    );
+    """,
 )
 # Any number: the key of the advisory lock that serialises migrations between processes.
 _MIGRATION_LOCK = 0x6E657773
@@ -94,12 +126,12 @@ class PostgresStore:
     def __init__(
         self, url: str, site: str, *, commit_every: int = 1000, commit_seconds: float = 2.0
     ) -> None:
-        self._where = _where(url)
+        self._where = where(url)
         try:
             self._db = psycopg.connect(url, connect_timeout=10)
         except psycopg.OperationalError as error:
             raise StoreUnreachableError(
-                f"the store at {self._where} does not answer ({_reason(error)})"
+                f"the store at {self._where} does not answer ({describe_error(error)})"
             ) from None
         self.site = site
         self._groups = CommitGroups(commit_every, commit_seconds)
@@ -107,7 +139,7 @@ class PostgresStore:
             _migrate(self._db)
         except psycopg.Error as error:
             self._db.close()
-            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
 
     def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
         self._execute(sql, parameters)
@@ -119,7 +151,7 @@ class PostgresStore:
         try:
             self._db.commit()
         except psycopg.Error as error:
-            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
         self._groups.committed()
 
     def _one(self, sql: str, parameters: tuple[object, ...]) -> tuple[Any, ...] | None:
@@ -130,7 +162,7 @@ class PostgresStore:
         try:
             return self._db.execute(sql, parameters)
         except psycopg.Error as error:
-            raise StoreError(f"the store at {self._where} failed: {_reason(error)}") from None
+            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
 
     def article(self, article_id: str) -> KnownArticle | None:
         row = self._one(
@@ -166,6 +198,67 @@ class PostgresStore:
             "UPDATE newsarchive_articles SET fetched_at = greatest(fetched_at, %s), "
             "run_id = %s WHERE site = %s AND id = %s",
             (fetched_at, run_id, self.site, article_id),
+        )
+
+    def claim(self, article_id: str, version: int, run_id: str) -> bool:
+        """Take the right to write ``version`` of an article: True for exactly one caller of
+        every process sharing the store. Committed at once: an uncommitted claim would make
+        the others wait for this run's group, and two runs claiming in different orders would
+        deadlock."""
+        cursor = self._execute(
+            "INSERT INTO newsarchive_claims (site, id, version, run_id) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (self.site, article_id, version, run_id),
+        )
+        self.commit()
+        return cursor.rowcount == 1
+
+    def release_claims(self) -> None:
+        """Forget the claims of runs that are over (called under the site's lock, when no
+        other run of the site is writing): a run killed between a claim and its record's line
+        must not keep the article from the next run. The articles table says what is written."""
+        self._change("DELETE FROM newsarchive_claims WHERE site = %s", (self.site,))
+        self.commit()
+
+    def run_began(self, run_id: str, started_at: str) -> None:
+        self._change(
+            "INSERT INTO newsarchive_runs (site, run_id, started_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            (self.site, run_id, started_at),
+        )
+        self.commit()
+
+    def run_finished(self, run_id: str, finished_at: str) -> None:
+        self._change(
+            "UPDATE newsarchive_runs SET finished_at = %s WHERE site = %s AND run_id = %s",
+            (finished_at, self.site, run_id),
+        )
+        self.commit()
+
+    def finished_run_since(self, moment: str) -> str | None:
+        """A run of the site that started at or after ``moment`` (ISO 8601, UTC) and finished."""
+        row = self._one(
+            "SELECT run_id FROM newsarchive_runs WHERE site = %s AND started_at >= %s "
+            "AND finished_at IS NOT NULL ORDER BY started_at LIMIT 1",
+            (self.site, moment),
+        )
+        return row[0] if row else None
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._one(
+            "SELECT etag, last_modified, lastmod FROM newsarchive_validators "
+            "WHERE site = %s AND url = %s",
+            (self.site, url),
+        )
+        return Validators(*row) if row else None
+
+    def remember_validators(self, url: str, validators: Validators) -> None:
+        self._change(
+            "INSERT INTO newsarchive_validators (site, url, etag, last_modified, lastmod) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (site, url) DO UPDATE SET "
+            "etag = excluded.etag, last_modified = excluded.last_modified, "
+            "lastmod = excluded.lastmod",
+            (self.site, url, validators.etag, validators.last_modified, validators.lastmod),
         )
 
     def rate_value(self, key: RateKey) -> str | None:
@@ -255,17 +348,17 @@ def _migrate(db: psycopg.Connection[Any]) -> None:
     db.commit()  # also ends the migration lock's transaction
 
 
-def _where(url: str) -> str:
+def where(url: str) -> str:
     """The server a store URL names, ``host:port``, without its user or password.
 
-    >>> _where("postgresql://archiver:secret@db.example:6543/news")
+    >>> where("postgresql://archiver:secret@db.example:6543/news")
     'db.example:6543'
     """
     info = psycopg.conninfo.conninfo_to_dict(url)
     return f"{info.get('host') or 'localhost'}:{info.get('port') or 5432}"
 
 
-def _reason(error: psycopg.Error) -> str:
+def describe_error(error: psycopg.Error) -> str:
     """The last line of what the server or the driver said."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return lines[-1] if lines else type(error).__name__

@@ -19,6 +19,7 @@ __all__ = [
     "KnownArticle",
     "KnownCapture",
     "RateKey",
+    "Validators",
     "SqliteStore",
     "StoreError",
 ]
@@ -78,6 +79,17 @@ class KnownCapture:
     date: str  # its WARC-Date
 
 
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a listing page, feed or sitemap was last served with, so that the next run can ask
+    "changed since?" (``If-None-Match``/``If-Modified-Since``) instead of fetching it whole;
+    ``lastmod`` is what the sitemap index last said of a child sitemap."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None
+
+
 class ArchiveStore(Protocol):
     def article(self, article_id: str) -> KnownArticle | None: ...
 
@@ -92,6 +104,20 @@ class ArchiveStore(Protocol):
     ) -> None: ...
 
     def touch_article(self, article_id: str, fetched_at: str, run_id: str) -> None: ...
+
+    def claim(self, article_id: str, version: int, run_id: str) -> bool: ...
+
+    def release_claims(self) -> None: ...
+
+    def run_began(self, run_id: str, started_at: str) -> None: ...
+
+    def run_finished(self, run_id: str, finished_at: str) -> None: ...
+
+    def finished_run_since(self, moment: str) -> str | None: ...
+
+    def validators(self, url: str) -> Validators | None: ...
+
+    def remember_validators(self, url: str, validators: Validators) -> None: ...
 
     def rate_value(self, key: RateKey) -> str | None: ...
 
@@ -137,6 +163,23 @@ CREATE TABLE IF NOT EXISTS captures (
     date TEXT NOT NULL,
     PRIMARY KEY (url, payload_digest)
 );
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    lastmod TEXT
+);
 CREATE TABLE IF NOT EXISTS indexed_files (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
@@ -158,7 +201,8 @@ class SqliteStore:
     def __init__(
         self, path: Path, *, commit_every: int = 1000, commit_seconds: float = 2.0
     ) -> None:
-        self._db = sqlite3.connect(path, isolation_level=None)
+        # A claim waits for another process's open group rather than failing at once.
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives a killed process; only a power cut can lose the last
         # commits, and recovery re-reads the archive files, which are the source of truth.
@@ -171,7 +215,8 @@ class SqliteStore:
 
     def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
         if not self._db.in_transaction:
-            self._db.execute("BEGIN")
+            # IMMEDIATE: the write lock is taken (or waited for) now, never upgraded later.
+            self._db.execute("BEGIN IMMEDIATE")
         self._db.execute(sql, parameters)
         if self._groups.add():
             self.commit()
@@ -214,6 +259,58 @@ class SqliteStore:
         self._change(
             "UPDATE articles SET fetched_at = max(fetched_at, ?), run_id = ? WHERE id = ?",
             (fetched_at, run_id, article_id),
+        )
+
+    def claim(self, article_id: str, version: int, run_id: str) -> bool:
+        """Take the right to write ``version`` of an article: True for exactly one caller of
+        every process sharing the store. Committed at once, so the others see it."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO claims (id, version, run_id) VALUES (?, ?, ?)",
+            (article_id, version, run_id),
+        )
+        self.commit()
+        return cursor.rowcount == 1
+
+    def release_claims(self) -> None:
+        """Forget the claims of runs that are over (called under the site's lock, when no
+        other run of the site is writing): a run killed between a claim and its record's line
+        must not keep the article from the next run. The articles table says what is written."""
+        self._change("DELETE FROM claims", ())
+        self.commit()
+
+    def run_began(self, run_id: str, started_at: str) -> None:
+        self._change(
+            "INSERT OR IGNORE INTO runs (run_id, started_at) VALUES (?, ?)", (run_id, started_at)
+        )
+        self.commit()
+
+    def run_finished(self, run_id: str, finished_at: str) -> None:
+        self._change("UPDATE runs SET finished_at = ? WHERE run_id = ?", (finished_at, run_id))
+        self.commit()
+
+    def finished_run_since(self, moment: str) -> str | None:
+        """A run of the site that started at or after ``moment`` (ISO 8601, UTC) and finished."""
+        row = self._db.execute(
+            "SELECT run_id FROM runs WHERE started_at >= ? AND finished_at IS NOT NULL "
+            "ORDER BY started_at LIMIT 1",
+            (moment,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._db.execute(
+            "SELECT etag, last_modified, lastmod FROM validators WHERE url = ?", (url,)
+        ).fetchone()
+        return Validators(*row) if row else None
+
+    def remember_validators(self, url: str, validators: Validators) -> None:
+        self._change(
+            "INSERT INTO validators (url, etag, last_modified, lastmod) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, "
+            "last_modified = excluded.last_modified, lastmod = excluded.lastmod",
+            (url, validators.etag, validators.last_modified, validators.lastmod),
         )
 
     def rate_value(self, key: RateKey) -> str | None:

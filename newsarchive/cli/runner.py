@@ -13,22 +13,24 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsarchive import counters
 from newsarchive.analysis.stats import format_bytes
 from newsarchive.archive import (
+    DEFAULT_STORE,
     ArchiveWriteError,
     lock,
     newer_schema_message,
     newer_schema_version,
+    store_opener,
 )
 from newsarchive.archive.store import StoreError
 from newsarchive.cli.common import UsageError
 from newsarchive.counters import RunCounts
-from newsarchive.health import EXIT_FAILED, EXIT_UNREACHABLE
+from newsarchive.health import EXIT_DONE_THIS_ROUND, EXIT_FAILED, EXIT_UNREACHABLE
 from newsarchive.sites import Site
 
 if TYPE_CHECKING:
@@ -57,6 +59,9 @@ class CrawlOptions:
     warc: bool = True
     # NEWSARCHIVE_STORE for the run: a postgresql:// URL (None: the settings' SqliteStore).
     store: str | None = None
+    # The start of the scheduled round (``crawl --all``): a site that a run started since then
+    # has finished is left alone (exit 8), wherever that run ran.
+    round_start: datetime | None = None
     max_missing_percent: float = 20.0
     # WARC files to import instead of crawling (``newsarchive import``).
     imports: tuple[Path, ...] = ()
@@ -78,13 +83,26 @@ def run_crawl(options: CrawlOptions) -> int:
         status = _check_store(options.store, options.site.name)
         if status is not None:
             return status
-    # Taken before anything else, so a second run exits at once and touches nothing.
+    # Taken before anything else, so a second run exits at once and touches nothing; with a
+    # PostgreSQL store, a run of the site on any machine sharing it.
     try:
-        lock.acquire(folder)
+        lock.acquire(folder, options.store)
     except OSError as error:
         reason = f"{error.filename or folder}: {error.strerror or error}"
         raise UsageError(f"output folder {options.out} is not writable ({reason})") from None
+    except StoreError as error:
+        print(f"newsarchive: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     try:
+        if options.round_start is not None:
+            done_by = _finished_since(folder, options.store, options.round_start)
+            if done_by is not None:
+                print(
+                    f"newsarchive: {options.site.name} was crawled in this round already "
+                    f"(run {done_by}, since {options.round_start:%Y-%m-%dT%H:%M:%SZ}); "
+                    "nothing to do"
+                )
+                return EXIT_DONE_THIS_ROUND
         settings = Settings()
         settings.setmodule(defaults, priority="project")
         # The site file's [throttle] over our defaults, under anything given with -s.
@@ -189,6 +207,16 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
+
+
+def _finished_since(folder: Path, store: str | None, moment: datetime) -> str | None:
+    """The id of a run of the site that started at or after ``moment`` and finished."""
+    opened = store_opener(store or DEFAULT_STORE)(folder / "state.sqlite3")
+    try:
+        instant = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return opened.finished_run_since(instant)
+    finally:
+        opened.close()
 
 
 def _check_store(spec: str, site: str) -> int | None:

@@ -31,7 +31,7 @@ from newsarchive.evidence.reader import WarcEntry, WarcReadError, read_record_at
 from newsarchive.evidence.warcfiles import WARC_FOLDER, WARC_SUFFIX
 from newsarchive.health import assess
 from newsarchive.records import article_record, content_hash, rate_record, rate_value, run_record
-from newsarchive.run import new_run_id
+from newsarchive.run import host_name, new_run_id
 from newsarchive.schema import problem
 from newsarchive.sites import (
     Site,
@@ -334,8 +334,10 @@ def _finish(archive: Archive, report: SiteReparse, started_at: datetime) -> None
                 path.relative_to(archive.folder).as_posix() for path in archive.published_files()
             ],
             recovered_runs=archive.recovered_runs,
+            host=host_name(),
         )
     )
+    archive.mark_finished()
 
 
 def crawled_site(folder: Path, site_file: Path | None = None) -> Site:

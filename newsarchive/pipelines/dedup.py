@@ -44,15 +44,22 @@ class DeduplicationPipeline:
 
     def _article(self, record: dict[str, Any]) -> dict[str, Any]:
         known = self.archive.known_article(record["id"])
-        if known is None:
-            self.stats.inc_value(counters.ARTICLES_NEW)
-            return record
-        if known.content_hash == record["content_hash"]:
+        if known is not None and known.content_hash == record["content_hash"]:
             self.stats.inc_value(counters.ARTICLES_UNCHANGED)
             self.archive.touch_article(record["id"], record["fetched_at"])
             raise DropItem(f"{record['url']}: already archived as {record['id']}")
-        record["version"] = known.version + 1
-        self.stats.inc_value(counters.ARTICLES_UPDATED)
+        if known is not None:
+            record["version"] = known.version + 1
+        # Atomic in the store: of the processes sharing it, one writes this version.
+        if not self.archive.claim(record["id"], record["version"]):
+            self.stats.inc_value(counters.ARTICLES_CLAIMED_ELSEWHERE)
+            raise DropItem(
+                f"{record['url']}: version {record['version']} of {record['id']} is being "
+                "archived by another run"
+            )
+        self.stats.inc_value(
+            counters.ARTICLES_NEW if known is None else counters.ARTICLES_UPDATED
+        )
         return record
 
     def _rate(self, record: dict[str, Any]) -> dict[str, Any]:

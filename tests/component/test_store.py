@@ -7,20 +7,28 @@ with the reason, elsewhere.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from newsarchive.archive import store_opener
+from newsarchive.archive import lock, store_opener
 from newsarchive.archive.pgstore import (
+    _MIGRATIONS,
     STORE_VERSION,
     NewerStoreError,
     PostgresStore,
     StoreUnreachableError,
 )
-from newsarchive.archive.store import ArchiveStore, KnownArticle, KnownCapture, RateKey
+from newsarchive.archive.store import (
+    ArchiveStore,
+    KnownArticle,
+    KnownCapture,
+    RateKey,
+    Validators,
+)
 from tests.support.postgres import postgres_url
 
 __all__ = ["postgres_url"]  # the fixture, used by name
@@ -88,6 +96,104 @@ def test_rates_captures_flags_and_indexed_files(opener: Opener) -> None:
     again.close()
 
 
+def test_a_version_is_claimed_once_and_claims_of_finished_runs_are_released(
+    opener: Opener,
+) -> None:
+    store = opener()
+    assert store.claim("everyday:1", 1, "r1")
+    assert not store.claim("everyday:1", 1, "r1")  # once, even for the run that holds it
+    assert store.claim("everyday:1", 2, "r1")  # another version is another claim
+    other = opener()  # another process sharing the store sees the claims at once
+    assert not other.claim("everyday:1", 2, "r2")
+    assert other.claim("everyday:2", 1, "r2")
+    other.close()
+    store.close()
+    # The next run, under the site's lock: a run killed between a claim and its record's line
+    # must not keep the article from being archived.
+    again = opener()
+    again.release_claims()
+    assert again.claim("everyday:1", 1, "r3")
+    again.close()
+
+
+def test_runs_are_noted_and_found_by_when_they_started(opener: Opener) -> None:
+    store = opener()
+    store.run_began("r1", "2026-12-07T09:59:58.000000Z")
+    store.run_finished("r1", "2026-12-07T10:00:30.000000Z")
+    store.run_began("r2", "2026-12-07T10:00:05.000000Z")  # killed: it never finishes
+    assert store.finished_run_since("2026-12-07T10:00:00.000000Z") is None
+    store.run_began("r3", "2026-12-07T10:00:40.000000Z")
+    store.run_finished("r3", "2026-12-07T10:01:10.000000Z")
+    store.close()
+    again = opener()
+    assert again.finished_run_since("2026-12-07T10:00:00.000000Z") == "r3"
+    assert again.finished_run_since("2026-12-07T09:00:00.000000Z") == "r1"
+    assert again.finished_run_since("2026-12-07T11:00:00.000000Z") is None
+    again.close()
+
+
+def test_validators_are_kept_per_url(opener: Opener) -> None:
+    store = opener()
+    assert store.validators("https://x/sitemap.xml") is None
+    store.remember_validators(
+        "https://x/sitemap.xml", Validators('"v1"', "Mon, 07 Dec 2026 10:00:00 GMT", None)
+    )
+    store.remember_validators("https://x/sitemap-1.xml", Validators(lastmod="2026-12-07"))
+    store.remember_validators("https://x/sitemap.xml", Validators('"v2"', None, None))
+    store.close()
+    again = opener()
+    assert again.validators("https://x/sitemap.xml") == Validators('"v2"', None, None)
+    assert again.validators("https://x/sitemap-1.xml") == Validators(None, None, "2026-12-07")
+    again.close()
+
+
+def test_the_advisory_lock_holds_a_site_for_one_run_anywhere(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    lock.acquire(tmp_path / "a" / "everyday", postgres_url)
+    lock.acquire(tmp_path / "a" / "everyday", postgres_url)  # re-entrant in one process
+    # Another folder (another machine) for the same site: the store refuses it.
+    with pytest.raises(lock.ArchiveBusyError) as busy:
+        lock.acquire(tmp_path / "b" / "everyday", postgres_url)
+    assert str(busy.value) == (
+        "another run is writing site everyday (it holds the site's lock in the store at "
+        "127.0.0.1:5432, on this machine or another)"
+    )
+    lock.acquire(tmp_path / "b" / "other", postgres_url)  # another site is free
+    lock.release(tmp_path / "b" / "other")
+    lock.release(tmp_path / "a" / "everyday")
+    with pytest.raises(lock.ArchiveBusyError):  # still held once
+        lock.acquire(tmp_path / "b" / "everyday", postgres_url)
+    lock.release(tmp_path / "a" / "everyday")
+    lock.acquire(tmp_path / "b" / "everyday", postgres_url)
+    lock.release(tmp_path / "b" / "everyday")
+
+
+def test_a_lock_cut_off_with_its_connection_frees_the_site(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    lock.acquire(tmp_path / "a" / "everyday", postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        key = admin.execute(f"SELECT {lock._LOCK_KEY}", ("everyday",)).fetchone()[0]  # type: ignore[index]
+        holders = admin.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 1 AND classid::bigint = %s AND objid::bigint = %s",
+            ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
+        ).fetchall()
+        assert len(holders) == 1
+        admin.execute("SELECT pg_terminate_backend(%s)", holders[0])  # the connection is cut
+    deadline = time.monotonic() + 10
+    while True:  # the server drops the lock as the cut session ends
+        try:
+            lock.acquire(tmp_path / "b" / "everyday", postgres_url)
+            break
+        except lock.ArchiveBusyError:
+            assert time.monotonic() < deadline, "the cut session's lock was never dropped"
+            time.sleep(0.05)
+    lock.release(tmp_path / "b" / "everyday")
+    lock.release(tmp_path / "a" / "everyday")  # closing a cut connection is no error
+
+
 def test_sites_share_a_database_without_sharing_rows(postgres_url: str) -> None:
     everyday = PostgresStore(postgres_url, site="everyday")
     other = PostgresStore(postgres_url, site="other")
@@ -106,7 +212,7 @@ def test_the_store_is_created_once_and_a_newer_one_is_refused(postgres_url: str)
     PostgresStore(postgres_url, site="b").close()  # already there: not migrated again
     with psycopg.connect(postgres_url, autocommit=True) as db:
         versions = [row[0] for row in db.execute("SELECT version FROM newsarchive_schema")]
-        assert versions == [STORE_VERSION]
+        assert versions == list(range(1, STORE_VERSION + 1))
         db.execute("INSERT INTO newsarchive_schema (version) VALUES (%s)", (STORE_VERSION + 1,))
     with pytest.raises(NewerStoreError) as refused:
         PostgresStore(postgres_url, site="a")
@@ -114,6 +220,24 @@ def test_the_store_is_created_once_and_a_newer_one_is_refused(postgres_url: str)
         f"the store was migrated by a newer newsarchive (store version {STORE_VERSION + 1}, "
         f"this one knows {STORE_VERSION}): upgrade newsarchive; the store was not touched"
     )
+
+
+def test_a_store_of_the_first_version_is_migrated_in_place(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as db:  # as newsarchive 0.2 left it
+        db.execute("CREATE TABLE newsarchive_schema (version INTEGER NOT NULL)")
+        db.execute(_MIGRATIONS[0])
+        db.execute("INSERT INTO newsarchive_schema (version) VALUES (1)")
+        db.execute(
+            "INSERT INTO newsarchive_articles VALUES ('everyday', 'everyday:1', 1, 'sha256:a', "
+            "'https://x/1', '2025-12-11T13:00:00Z', 'r1')"
+        )
+    store = PostgresStore(postgres_url, site="everyday")
+    assert store.article("everyday:1") == KnownArticle(1, "sha256:a", "2025-12-11T13:00:00Z", "r1")
+    assert store.claim("everyday:1", 2, "r2")
+    store.close()
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        versions = [row[0] for row in db.execute("SELECT version FROM newsarchive_schema")]
+    assert versions == [1, 2]
 
 
 def test_a_server_that_does_not_answer_is_named_without_the_password() -> None:

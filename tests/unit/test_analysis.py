@@ -383,6 +383,7 @@ def test_rate_and_run_frames() -> None:
         "fallbacks": "object",
         "warc_bytes": "Int64",
         "warc_pages": "Int64",
+        "host": "string",
     }
     assert list(runs.columns) == list(fields("run"))
     assert runs["articles_new"].tolist() == [28, 0]

@@ -65,8 +65,8 @@ def test_schema_files_are_valid_2020_12(kind: str) -> None:
     document = schema(kind)
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(document)
-    assert document["$id"] == f"urn:newsarchive:schema:{kind}:2"
-    assert document["properties"]["schema_version"]["enum"] == [1, 2]
+    assert document["$id"] == f"urn:newsarchive:schema:{kind}:3"
+    assert document["properties"]["schema_version"]["enum"] == [1, 2, 3]
     # Every property is a field of the record (none is left out of the docs' tables).
     assert sorted(document["properties"]) == sorted(fields(kind))
     # The schema is the one list of fields: every one says what it holds (docs/records.md
@@ -85,7 +85,7 @@ def test_version_1_records_stay_valid(kind: str) -> None:
 @pytest.mark.parametrize("kind", ["article", "rates", "run"])
 def test_version_2_records_carry_the_fields_it_added(kind: str) -> None:
     new = {**version_1(kind), "schema_version": 2, **ADDED[kind]}
-    assert list(new) == list(fields(kind))
+    assert list(new) == [name for name in fields(kind) if name != "host"]
     assert valid(new)
     assert valid({**new, "schema_version": 1})  # an old version number, the fields kept
     if not ADDED[kind]:
@@ -93,6 +93,23 @@ def test_version_2_records_carry_the_fields_it_added(kind: str) -> None:
     lacking = {name: value for name, value in new.items() if name not in ADDED[kind]}
     assert not valid(lacking)
     assert problem(lacking) == f"record must contain {sorted(ADDED[kind])} properties"
+
+
+def test_version_3_run_records_name_their_machine() -> None:
+    old = {**version_1("run"), "schema_version": 2, **ADDED["run"]}
+    assert valid(old)  # a version 2 record: no host, a run id without one
+    position = list(old).index("site") + 1
+    items = list(old.items())
+    new = dict([*items[:position], ("host", "crawler-1"), *items[position:]])
+    new |= {"schema_version": 3, "run_id": "20261207T010000Z-crawler-1-3f9a"}
+    assert sorted(new) == sorted(fields("run"))
+    assert valid(new)
+    lacking = {name: value for name, value in new.items() if name != "host"}
+    assert problem(lacking) == "record must contain ['host'] properties"
+    assert problem({**new, "host": "Crawler_1"}) == "host must match pattern ^[a-z0-9]+(-[a-z0-9]+)*$"
+    assert problem({**new, "run_id": "20261207T010000Z"}) == (
+        "run_id must match pattern ^[0-9]{8}T[0-9]{6}Z(-[0-9a-z]+)+$"
+    )
 
 
 def test_the_fields_version_2_added_are_checked() -> None:
@@ -114,7 +131,7 @@ def test_the_fields_version_2_added_are_checked() -> None:
 
 
 def test_a_newer_schema_version_is_named() -> None:
-    record = {**version_1("article"), "schema_version": 3}
+    record = {**version_1("article"), "schema_version": 4}
     assert problem(record) == (
-        "schema_version 3 is newer than this newsarchive reads (2): upgrade newsarchive"
+        "schema_version 4 is newer than this newsarchive reads (3): upgrade newsarchive"
     )
