@@ -12,12 +12,14 @@ site within about a minute rather than the system's two hours.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["ArchiveBusyError", "acquire", "is_postgres", "release"]
+__all__ = ["ArchiveBusyError", "acquire", "hold_in_store", "is_postgres", "release"]
 
 # How soon the server gives up on a silent lock holder: idle seconds, probe interval, probes.
 # Session settings, not connection options, so that options in the store's URL stay as given.
@@ -96,6 +98,17 @@ def release(folder: Path) -> None:
         held.file.close()
 
 
+@contextlib.contextmanager
+def hold_in_store(url: str, site: str) -> Iterator[None]:
+    """Hold the site's lock in a PostgreSQL store alone, for work with no archive folder
+    (``newsarchive store copy``): a run writing the site anywhere makes it ArchiveBusyError."""
+    connection = _lock_in_store(url, site)
+    try:
+        yield
+    finally:
+        connection.close()
+
+
 def _lock_in_store(url: str | None, site: str) -> Any:
     """A connection holding the site's session-level advisory lock in the store's database."""
     import psycopg  # the optional extra, present whenever a postgresql:// store is in use
@@ -105,9 +118,12 @@ def _lock_in_store(url: str | None, site: str) -> Any:
 
     assert url is not None
     try:
-        connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        connection = psycopg.connect(
+            url, autocommit=True, connect_timeout=10, application_name=f"newsarchive lock {site}"
+        )
     except psycopg.Error as error:
-        raise StoreError(f"the store at {where(url)} does not answer ({describe_error(error)})")
+        reason = describe_error(error)
+        raise StoreError(f"the store at {where(url)} does not answer ({reason})") from None
     try:
         connection.execute(_KEEPALIVE)
         row = connection.execute(f"SELECT pg_try_advisory_lock({_LOCK_KEY})", (site,)).fetchone()

@@ -16,17 +16,19 @@ the higher version.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import psycopg
 
 from newsarchive.archive.store import (
+    TABLES,
     CommitGroups,
     KnownArticle,
     KnownCapture,
     RateKey,
     StoreError,
+    StoreUnreachableError,
     Validators,
 )
 
@@ -116,10 +118,6 @@ class NewerStoreError(RuntimeError):
     """The database was migrated by a newer newsarchive: this one must not write to it."""
 
 
-class StoreUnreachableError(RuntimeError):
-    """The store's server did not answer; the message names the host, never the password."""
-
-
 class PostgresStore:
     """``ArchiveStore`` in PostgreSQL for one site (``site``) of a shared database."""
 
@@ -128,7 +126,10 @@ class PostgresStore:
     ) -> None:
         self._where = where(url)
         try:
-            self._db = psycopg.connect(url, connect_timeout=10)
+            # Named, so that an administrator sees in pg_stat_activity whose connection it is.
+            self._db = psycopg.connect(
+                url, connect_timeout=10, application_name=f"newsarchive {site}"
+            )
         except psycopg.OperationalError as error:
             raise StoreUnreachableError(
                 f"the store at {self._where} does not answer ({describe_error(error)})"
@@ -139,7 +140,10 @@ class PostgresStore:
             _migrate(self._db)
         except psycopg.Error as error:
             self._db.close()
-            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
+            raise self._failed(error) from None
+
+    def _failed(self, error: psycopg.Error) -> StoreError:
+        return StoreError(f"the store at {self._where} failed: {describe_error(error)}")
 
     def _change(self, sql: str, parameters: tuple[object, ...]) -> None:
         self._execute(sql, parameters)
@@ -151,7 +155,7 @@ class PostgresStore:
         try:
             self._db.commit()
         except psycopg.Error as error:
-            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
+            raise self._failed(error) from None
         self._groups.committed()
 
     def _one(self, sql: str, parameters: tuple[object, ...]) -> tuple[Any, ...] | None:
@@ -162,7 +166,7 @@ class PostgresStore:
         try:
             return self._db.execute(sql, parameters)
         except psycopg.Error as error:
-            raise StoreError(f"the store at {self._where} failed: {describe_error(error)}") from None
+            raise self._failed(error) from None
 
     def article(self, article_id: str) -> KnownArticle | None:
         row = self._one(
@@ -323,6 +327,42 @@ class PostgresStore:
         )
         self.commit()  # a run's flag must hold even if the run is killed the next moment
 
+    def count(self, table: str) -> int:
+        """The site's rows of one of ``TABLES``."""
+        row = self._one(f"SELECT count(*) FROM {_table(table)} WHERE site = %s", (self.site,))
+        return int(row[0]) if row else 0
+
+    def rows(self, table: str) -> Iterator[tuple[object, ...]]:
+        """The site's rows of one of ``TABLES``, its columns in ``TABLES``' order."""
+        columns = ", ".join(TABLES[table])
+        name = _table(table)
+        try:
+            # A server-side cursor: a large archive's rows are not all held at once.
+            with self._db.cursor(name=f"copy_{table}") as cursor:
+                cursor.execute(f"SELECT {columns} FROM {name} WHERE site = %s", (self.site,))
+                yield from cursor
+        except psycopg.Error as error:
+            raise self._failed(error) from None
+
+    def add_rows(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        """Add rows to the site's part of one of ``TABLES`` (COPY: a row already there is an
+        error, so only into a site the store holds nothing of)."""
+        columns = ", ".join(("site", *TABLES[table]))
+        try:
+            statement = f"COPY {_table(table)} ({columns}) FROM STDIN"
+            with self._db.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row((self.site, *row))
+            self._db.commit()
+        except psycopg.Error as error:
+            raise self._failed(error) from None
+
+    def clear(self) -> None:
+        """Forget everything of this site (``store copy --replace``); other sites stay."""
+        for table in (*TABLES, "claims"):
+            self._execute(f"DELETE FROM newsarchive_{table} WHERE site = %s", (self.site,))
+        self.commit()
+
     def close(self) -> None:
         try:
             self.commit()
@@ -346,6 +386,26 @@ def _migrate(db: psycopg.Connection[Any]) -> None:
         db.execute(_MIGRATIONS[version - 1])
         db.execute("INSERT INTO newsarchive_schema (version) VALUES (%s)", (version,))
     db.commit()  # also ends the migration lock's transaction
+
+
+def sites(url: str) -> list[str]:
+    """The sites a PostgreSQL store holds anything of, sorted."""
+    selects = " UNION ".join(f"SELECT site FROM newsarchive_{table}" for table in TABLES)
+    try:
+        with psycopg.connect(url, connect_timeout=10) as db:
+            _migrate(db)
+            return sorted(row[0] for row in db.execute(selects))
+    except psycopg.OperationalError as error:
+        raise StoreUnreachableError(
+            f"the store at {where(url)} does not answer ({describe_error(error)})"
+        ) from None
+
+
+def _table(name: str) -> str:
+    """The PostgreSQL table of one of ``TABLES``, checked: table names are put into SQL."""
+    if name not in TABLES:
+        raise ValueError(f"no table {name!r} in the store")
+    return f"newsarchive_{name}"
 
 
 def where(url: str) -> str:

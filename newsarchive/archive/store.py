@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 __all__ = [
+    "TABLES",
     "ArchiveStore",
     "CommitGroups",
     "KnownArticle",
     "KnownCapture",
     "RateKey",
-    "Validators",
     "SqliteStore",
     "StoreError",
+    "StoreUnreachableError",
+    "Validators",
 ]
 
 
@@ -54,6 +57,10 @@ class CommitGroups:
 class StoreError(RuntimeError):
     """The store failed under a run (its server went away, its connection was cut): the run
     stops as after a failed write, and the next run recovers what this one wrote."""
+
+
+class StoreUnreachableError(StoreError):
+    """The store's server did not answer; the message names the host, never the password."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +146,19 @@ class ArchiveStore(Protocol):
 
     def close(self) -> None: ...
 
+
+# Every table of a site's memory and its columns, as ``newsarchive store copy`` moves them
+# between backends. Claims are left out: they only matter between runs writing at once, and
+# the next run releases them.
+TABLES: dict[str, tuple[str, ...]] = {
+    "articles": ("id", "version", "content_hash", "url", "fetched_at", "run_id"),
+    "rates": ("source", "as_of", "currency", "value"),
+    "captures": ("url", "payload_digest", "record_id", "date"),
+    "indexed_files": ("name",),
+    "flags": ("name", "value"),
+    "runs": ("run_id", "started_at", "finished_at"),
+    "validators": ("url", "etag", "last_modified", "lastmod"),
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -363,6 +383,43 @@ class SqliteStore:
         )
         self.commit()  # a run's flag must hold even if the run is killed the next moment
 
+    def count(self, table: str) -> int:
+        """The rows of one of ``TABLES``."""
+        row = self._db.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()
+        return int(row[0])
+
+    def rows(self, table: str) -> Iterator[tuple[object, ...]]:
+        """Every row of one of ``TABLES``, its columns in ``TABLES``' order (flags as bools)."""
+        columns = ", ".join(TABLES[_table(table)])
+        for row in self._db.execute(f"SELECT {columns} FROM {table}"):
+            yield (row[0], bool(row[1])) if table == "flags" else row
+
+    def add_rows(self, table: str, rows: Iterable[tuple[object, ...]]) -> None:
+        """Add rows to one of ``TABLES`` (an empty store's: a row already there is an error)."""
+        columns = TABLES[_table(table)]
+        marks = ", ".join("?" * len(columns))
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        self._db.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+        self.commit()
+
+    def clear(self) -> None:
+        """Forget everything (``store copy --replace``)."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        for table in (*TABLES, "claims"):
+            self._db.execute(f"DELETE FROM {table}")
+        self.commit()
+
     def close(self) -> None:
         self.commit()
         self._db.close()
+
+
+def _table(name: str) -> str:
+    """One of ``TABLES``, checked: table names are put into SQL text."""
+    if name not in TABLES:
+        raise ValueError(f"no table {name!r} in the store")
+    return name

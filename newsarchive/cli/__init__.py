@@ -8,8 +8,8 @@ was empty on too many articles; 7 records failed the schema and were quarantined
 
 This module assembles the top-level parser and turns the errors every command may raise into
 their one line and exit status; each command (``crawl``, ``sites``, ``validate``, ``stats``,
-``report``, ``reparse``, ``import`` (module ``importing``), ``demo``) is a module of this package
-that defines its subparser and its ``run``.
+``report``, ``reparse``, ``import`` (module ``importing``), ``store``, ``demo``) is a module of
+this package that defines its subparser and its ``run``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from newsarchive.archive import ArchiveBusyError
-from newsarchive.cli import crawl, demo, importing, reparse, report, sites, stats, validate
+from newsarchive.cli import (
+    crawl,
+    demo,
+    importing,
+    reparse,
+    report,
+    sites,
+    stats,
+    store,
+    validate,
+)
 from newsarchive.cli.common import UsageError
 from newsarchive.cli.runner import CrawlOptions
 from newsarchive.health import EXIT_BUSY, EXIT_USAGE
@@ -51,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order in 'newsarchive --help'.
-    for command in (crawl, sites, validate, stats, report, reparse, importing, demo):
+    for command in (crawl, sites, validate, stats, report, reparse, importing, store, demo):
         command.add_parser(commands)
     return parser
 
