@@ -114,7 +114,7 @@ def _lock_in_store(url: str | None, site: str) -> Any:
     import psycopg  # the optional extra, present whenever a postgresql:// store is in use
 
     from newsarchive.archive.pgstore import describe_error, where
-    from newsarchive.archive.store import StoreError
+    from newsarchive.archive.store import StoreError, StoreUnreachableError
 
     assert url is not None
     try:
@@ -123,7 +123,7 @@ def _lock_in_store(url: str | None, site: str) -> Any:
         )
     except psycopg.Error as error:
         reason = describe_error(error)
-        raise StoreError(f"the store at {where(url)} does not answer ({reason})") from None
+        raise StoreUnreachableError(f"the store at {where(url)} does not answer ({reason})") from None
     try:
         connection.execute(_KEEPALIVE)
         row = connection.execute(f"SELECT pg_try_advisory_lock({_LOCK_KEY})", (site,)).fetchone()

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from newsarchive.archive import ArchiveBusyError
+from newsarchive.archive.store import StoreError, StoreUnreachableError
 from newsarchive.cli import (
     crawl,
     demo,
@@ -33,7 +34,7 @@ from newsarchive.cli import (
 )
 from newsarchive.cli.common import UsageError
 from newsarchive.cli.runner import CrawlOptions
-from newsarchive.health import EXIT_BUSY, EXIT_USAGE
+from newsarchive.health import EXIT_BUSY, EXIT_FAILED, EXIT_UNREACHABLE, EXIT_USAGE
 
 __all__ = ["CrawlOptions", "UsageError", "main"]
 
@@ -51,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveBusyError as error:
         print(f"newsarchive: {error}; try again when it has finished", file=sys.stderr)
         return EXIT_BUSY
+    except StoreError as error:  # the store's server, outside a crawl (which reports its own)
+        print(f"newsarchive: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE if isinstance(error, StoreUnreachableError) else EXIT_FAILED
 
 
 def _parser() -> argparse.ArgumentParser:

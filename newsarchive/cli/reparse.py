@@ -9,6 +9,7 @@ writing the site.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -58,11 +59,18 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="N",
         help="worker processes (default: one per core)",
     )
+    reparse.add_argument(
+        "--store",
+        default=os.environ.get("NEWSARCHIVE_STORE") or None,
+        metavar="URL",
+        help="the store the crawls remembered the site in: a postgresql:// URL (default: "
+        "NEWSARCHIVE_STORE, else the site folder's state.sqlite3)",
+    )
     reparse.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsarchive.archive import lock
+    from newsarchive.archive import DEFAULT_STORE, lock
     from newsarchive.evidence.reparse import Reparse, reparse_site, site_folders
 
     if not args.archive.is_dir():
@@ -76,10 +84,17 @@ def run(args: argparse.Namespace) -> int:
         site = _site_for(folder, args.site_file)
         started = time.monotonic()
         if not args.dry_run:
-            lock.acquire(folder)  # a crawl writing the site: exit 5, nothing touched
+            # A crawl writing the site, here or on any machine sharing the store: exit 5.
+            lock.acquire(folder, args.store)
         try:
             report = reparse_site(
-                folder, Reparse(site=site, processes=args.processes, dry_run=args.dry_run)
+                folder,
+                Reparse(
+                    site=site,
+                    processes=args.processes,
+                    dry_run=args.dry_run,
+                    store=args.store or DEFAULT_STORE,
+                ),
             )
         finally:
             if not args.dry_run:

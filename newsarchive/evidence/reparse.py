@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import counters
-from newsarchive.archive import RUNS_FILE, Archive
+from newsarchive.archive import DEFAULT_STORE, RUNS_FILE, Archive
 from newsarchive.archive.files import archive_files, read_records
 from newsarchive.evidence.pages import StoredResponse, read_stored_page
 from newsarchive.evidence.reader import WarcEntry, WarcReadError, read_record_at, read_warc
@@ -128,6 +128,8 @@ class Reparse:
     site: Site
     processes: int = 0  # 0: one per core
     dry_run: bool = False
+    # The store that remembers the site (a postgresql:// URL; the default: state.sqlite3).
+    store: str = DEFAULT_STORE
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,7 @@ def reparse_site(folder: Path, how: Reparse) -> SiteReparse:
     archive: Archive | None = None
     if not how.dry_run:
         report.run_id = new_run_id()
-        archive = Archive(folder.parent, folder.name, report.run_id)
+        archive = Archive(folder.parent, folder.name, report.run_id, store=how.store)
         archive.open()
     try:
         for article_id, new, rates, reason in _outcomes(tasks, how):
