@@ -11,17 +11,24 @@ from scrapy.utils.test import get_crawler
 
 from newsarchive import __version__
 from newsarchive import settings as defaults
+from newsarchive.archive import store_opener
 from newsarchive.parsers.article import ArticlePage
 from newsarchive.parsers.timestamps import parse_timestamp
 from newsarchive.records import ArticleItem, RateItem, rate_record
+from newsarchive.run import ArchiveRun
 from newsarchive.spiders import NewsSpider
 from tests.support.helpers import read_jsonl
 from tests.support.pipeline_run import PipelineRun
+from tests.support.postgres import postgres_url
+
+__all__ = ["postgres_url"]  # the fixture, used by name
 
 FETCHED = datetime(2025, 12, 11, 13, 0, 2, tzinfo=UTC)
 
 
-def _article(body: str, url: str = "https://everyday.uz/health/15820-post.html") -> ArticleItem:
+def _article(
+    body: str, url: str = "https://everyday.uz/health/15820-post.html", number: str = "15820"
+) -> ArticleItem:
     page = ArticlePage(
         title="Заголовок",
         lead="Лид.",
@@ -30,7 +37,7 @@ def _article(body: str, url: str = "https://everyday.uz/health/15820-post.html")
         author="admin",
         published=parse_timestamp("Сегодня, 17:13", now=FETCHED, tz="Asia/Tashkent"),
     )
-    return ArticleItem("everyday", url, "15820", page, FETCHED, "ru")
+    return ArticleItem("everyday", url, number, page, FETCHED, "ru")
 
 
 def _rate(
@@ -81,6 +88,30 @@ def test_article_versions(tmp_path: Path) -> None:
     assert third is not None
     assert third["version"] == 3
     again.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_version_another_writer_claimed_is_left_to_it(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    store = request.getfixturevalue("postgres_url") if backend == "postgresql" else None
+    chain = PipelineRun(tmp_path, store=store)
+    archive = ArchiveRun.of(chain.crawler).archive
+    # Another process sharing the store claims version 1 first (its run lost its lock, say).
+    other = store_opener(archive.store_spec)(tmp_path / "everyday" / "state.sqlite3")
+    assert other.claim("everyday:15820", 1, "20261207T010000Z-other-0001")
+    other.close()
+    assert chain.feed(_article("Текст.")) is None
+    assert chain.feed(_article("Другой.", "https://everyday.uz/x/15821-post.html", "15821"))
+    chain.close()
+    assert chain.stat("newsarchive/articles/claimed_elsewhere") == 1
+    assert chain.stat("newsarchive/articles/new") == 1
+    assert [r["id"] for r in read_jsonl(tmp_path / "everyday" / "articles")] == ["everyday:15821"]
+    # The next run, under the site's lock, releases the claim of the run that never wrote it.
+    again = PipelineRun(tmp_path, store=store)
+    written = again.feed(_article("Текст."))
+    again.close()
+    assert (written["id"], written["version"]) == ("everyday:15820", 1)
 
 
 def test_rates_once_per_day_and_again_when_the_value_changes(tmp_path: Path) -> None:

@@ -34,9 +34,11 @@ class PipelineRun:
     """The project's pipelines for the everyday site writing to ``out``, with the early rate
     filter in front of them, opened as a crawl opens them."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, store: str | None = None) -> None:
         project = {name: value for name, value in vars(defaults).items() if name.isupper()}
         settings = {**project, "NEWSARCHIVE_DIR": str(out), **NO_DOWNLOADS}
+        if store is not None:
+            settings["NEWSARCHIVE_STORE"] = store
         self.crawler = get_crawler(NewsSpider, settings)
         self.crawler.spider = self.crawler._create_spider(site="everyday")
         self.crawler.stats.open_spider()
