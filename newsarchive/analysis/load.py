@@ -1,15 +1,20 @@
 """Read an archive back: article records, rate rows and run records, plain or gzipped.
 
 Every loader takes files, folders (an archive root, a site's folder or a kind's folder) and
-globs, and yields the records of one kind as dicts, file by file in name order, which is the
-order the runs happened. Files a run is still writing (``*.part``) are never read.
-``to_dataframe`` turns records into a pandas DataFrame with one proper dtype per column.
+globs, and yields the records of one kind as dicts. Whatever paths are given, they are read as
+one archive: several archive folders (machines that each write their own, or a copy) give one
+site once, in the order the runs happened (see ``archive_records``), and a record found in two
+of them once. Files a run is still writing (``*.part``) are never read. ``to_dataframe`` turns
+records into a pandas DataFrame with one proper dtype per column.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,6 +34,7 @@ __all__ = [
     "load_articles",
     "load_rates",
     "load_runs",
+    "record_key",
     "to_dataframe",
 ]
 
@@ -39,6 +45,7 @@ PathArg = str | os.PathLike[str]
 # the article files (most of the bytes) without parsing them.
 _FOLDER_KINDS = {"articles": "article", "rates": "rates", "quarantine": "quarantined"}
 _RUNS_FILE = "runs.jsonl"
+_RUNS_FILES = (_RUNS_FILE, _RUNS_FILE + ".gz")
 
 # A column's dtype, read from the shipped JSON Schema of its kind (the one list of fields):
 # see _dtype. Which strings are names (a few values, repeated: "category") is the loader's
@@ -123,22 +130,28 @@ class ArchiveReadError(ValueError):
 
 
 def load_articles(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
-    """The article records (``kind == "article"``) under the given files, folders or globs."""
+    """The article records (``kind == "article"``) under the given files, folders or globs,
+    every version, run by run; an article version (``id``, ``version``, ``content_hash``) found
+    in two folders of one site once."""
     return _load("article", (path_or_glob, *more))
 
 
 def load_rates(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
-    """The rate rows (``kind == "rates"``) under the given files, folders or globs."""
+    """The rate rows (``kind == "rates"``) under the given files, folders or globs, run by run;
+    a row found in two folders of one site once."""
     return _load("rates", (path_or_glob, *more))
 
 
 def load_runs(path_or_glob: PathArg, *more: PathArg) -> Iterator[dict[str, Any]]:
-    """The run records (``kind == "run"``, from ``runs.jsonl``) under the given paths."""
+    """The run records (``kind == "run"``, from ``runs.jsonl``) under the given paths, each
+    site's by ``started_at``, those of every folder of the site merged; one found in two
+    folders once."""
     return _load("run", (path_or_glob, *more))
 
 
 def find_archive_files(paths: Iterable[PathArg]) -> list[Path]:
-    """The published archive files under ``paths``, each once, in the order given."""
+    """The published archive files under ``paths``, each once (by its resolved path, so a file
+    named twice, or by a link, is read once), in the order given."""
     found: list[Path] = []
     seen: set[Path] = set()
     for path in archive_files(os.fspath(item) for item in paths):
@@ -155,15 +168,66 @@ def find_archive_files(paths: Iterable[PathArg]) -> list[Path]:
 def archive_records(
     files: Iterable[Path], kinds: Iterable[str] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every record of the given files (only those of ``kinds``, when given), in order."""
+    """Every record of the given files (only those of ``kinds``, when given), read as one
+    archive, in the order the runs happened whatever the order of ``files``.
+
+    The files of the archive layout come site by site (by the site folder's name) and, within a
+    site, articles, quarantine, rates, then runs; the files of one kind run by run (by run id,
+    which begins with the run's start time, then by file number), whichever folder holds them.
+    A site's run records, from the ``runs.jsonl`` of each of its folders, come merged by
+    ``started_at``. Files outside the layout come last, in the order given.
+
+    When one site's files lie in several folders (machines that each write their own, or a
+    copy), a record read from one of them is not read again from another: an article version of
+    the same ``id``, ``version`` and ``content_hash``, a rate row or run record equal to one
+    read. One version with other content in two folders is two writers disagreeing: both are
+    read, and ``newsarchive validate`` names them. Within one folder every line is read as it
+    is. Telling repeats apart costs some 100 bytes a record, and only for the sites read from
+    several folders.
+    """
     wanted = None if kinds is None else set(kinds)
-    for path in files:
-        layout_kind = _layout_kind(path)
-        if wanted is not None and layout_kind is not None and layout_kind not in wanted:
-            continue
-        for record in _read(path):
-            if wanted is None or record.get("kind") in wanted:
-                yield record
+    ordered = sorted(enumerate(files), key=lambda item: _archive_order(item[1], item[0]))
+    folders = [_site_folder(path) for _, path in ordered]
+    shared = _shared_sites(folders)
+    seen: dict[bytes, Path] = {}  # a record's key and content -> the folder read first
+    for (site, _), group in itertools.groupby(
+        zip(ordered, folders, strict=True), key=lambda item: _run_group(item[0][1])
+    ):
+        records: Iterable[tuple[dict[str, Any], Path]] = (
+            (record, folder) for (_, path), folder in group for record in _records_of(path, wanted)
+        )
+        if site is not None:
+            # One site's run logs, from each of its folders: one log, by start time.
+            records = sorted(records, key=lambda pair: str(pair[0].get("started_at") or ""))
+        for record, folder in records:
+            if folder.name in shared and _read_before(record, folder, seen):
+                continue
+            yield record
+
+
+def record_key(record: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What an archive holds once, and its content: ``(key, content)``, or None for a record of
+    another kind.
+
+    An article version is its ``id`` and ``version``, its content its ``content_hash``; a run is
+    its site and ``run_id``, its content the whole record; a rate row is the whole row. The same
+    key with other content is a conflict: two writers disagree.
+
+    >>> record_key({"kind": "article", "id": "e:7", "version": 2, "content_hash": "sha256:ab"})
+    ('article e:7 2', 'sha256:ab')
+    >>> record_key({"kind": "run", "site": "e", "run_id": "20251211T130000Z-a-1f2e"})[0]
+    'run e 20251211T130000Z-a-1f2e'
+    """
+    kind = record.get("kind")
+    if kind == "article":
+        key = f"article {record.get('id')} {record.get('version')}"
+        return key, str(record.get("content_hash") or _canonical(record))
+    if kind == "run":
+        return f"run {record.get('site')} {record.get('run_id')}", _canonical(record)
+    if kind == "rates":
+        row = _canonical(record)
+        return f"rates {row}", row
+    return None
 
 
 def to_dataframe(
@@ -178,7 +242,8 @@ def to_dataframe(
     ``changed_fields``, a run's ``errors``) stay the dicts and lists of the JSON, ``object``.
     Columns follow the shipped JSON Schema of the kind (the order of docs/records.md), also
     when there are no records; a field a record lacks (one its older ``schema_version`` did
-    not have) is null: ``None``, ``<NA>`` or ``NaT``.
+    not have) is null: ``None``, ``<NA>`` or ``NaT``. Several folders as one archive:
+    ``to_dataframe(load_articles(a, b))``.
 
     >>> row = {"kind": "rates", "site": "everyday", "source": "ЦБ", "as_of": "2025-12-11",
     ...        "currency": "USD", "rate": 12020.9, "observed_at": "2025-12-11T13:00:01Z"}
@@ -195,6 +260,12 @@ def to_dataframe(
     else:
         records = list(records_or_path)
         for record in records:
+            if isinstance(record, str | os.PathLike):
+                loader = {"article": "load_articles", "rates": "load_rates", "run": "load_runs"}
+                raise TypeError(
+                    "to_dataframe() takes records or one path; for several paths, "
+                    f"to_dataframe({loader[kind]}(path, ...), kind={kind!r})"
+                )
             if record.get("kind") != kind:
                 raise ValueError(
                     f"to_dataframe(kind={kind!r}) got a {record.get('kind')!r} record; "
@@ -258,9 +329,76 @@ def _load(kind: Kind, paths: Iterable[PathArg]) -> Iterator[dict[str, Any]]:
 
 def _layout_kind(path: Path) -> str | None:
     """The kind the archive layout puts in ``path``, or None for a file outside it."""
-    if path.name in (_RUNS_FILE, _RUNS_FILE + ".gz"):
+    if path.name in _RUNS_FILES:
         return "run"
     return _FOLDER_KINDS.get(path.parent.name)
+
+
+def _archive_order(path: Path, given: int) -> tuple[bool, str, str, str, str, int]:
+    """Where ``path`` comes when an archive is read: outside the layout last, in the order
+    given; else by site, kind (its folder, or ``runs.jsonl``), run id and file number.
+
+    Run ids are taken from the file name as all but its last ``-`` part, whatever their shape
+    (``20251211T130000Z-3f9a``, or with the machine's name, ``20261207T010000Z-crawler-1-3f9a``).
+
+    >>> _archive_order(Path("a/everyday/articles/20261207T010000Z-crawler-1-3f9a-0002.jsonl"), 5)
+    (False, 'everyday', 'articles', '20261207T010000Z-crawler-1-3f9a', '0002', 5)
+    >>> _archive_order(Path("b/everyday/runs.jsonl"), 0), _archive_order(Path("x.jsonl"), 3)
+    ((False, 'everyday', 'runs.jsonl', '', '', 0), (True, '', '', '', '', 3))
+    """
+    layout = _layout_kind(path)
+    if layout is None:
+        return (True, "", "", "", "", given)
+    if layout == "run":
+        return (False, path.parent.name, _RUNS_FILE, "", "", given)
+    stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
+    run_id, _, number = stem.rpartition("-") if "-" in stem else (stem, "", "")
+    return (False, path.parent.parent.name, path.parent.name, run_id, number, given)
+
+
+def _run_group(path: Path) -> tuple[str | None, str]:
+    """The files read together: a site's ``runs.jsonl`` files (``(site, "")``), else each file
+    alone (``(None, path)``)."""
+    if path.name in _RUNS_FILES:
+        return path.parent.name, ""
+    return None, str(path)
+
+
+def _site_folder(path: Path) -> Path:
+    """The folder of the site ``path`` belongs to (its own folder, outside the layout)."""
+    folder = path.parent.parent if path.parent.name in _FOLDER_KINDS else path.parent
+    return folder.resolve()
+
+
+def _shared_sites(folders: Iterable[Path]) -> set[str]:
+    """The names of the site folders found more than once: one site in several folders."""
+    counts = Counter(folder.name for folder in set(folders))
+    return {name for name, count in counts.items() if count > 1}
+
+
+def _read_before(record: Mapping[str, Any], folder: Path, seen: dict[bytes, Path]) -> bool:
+    """Whether ``record`` was read already from another folder than ``folder``; remembers it."""
+    identity = record_key(record)
+    if identity is None:
+        return False
+    digest = hashlib.blake2b("\x1f".join(identity).encode(), digest_size=16).digest()
+    first = seen.setdefault(digest, folder)
+    return first != folder
+
+
+def _canonical(record: Mapping[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _records_of(path: Path, wanted: set[str] | None) -> Iterator[dict[str, Any]]:
+    """The records of ``path`` of the ``wanted`` kinds; none without reading it when the
+    layout says it holds another kind."""
+    layout_kind = _layout_kind(path)
+    if wanted is not None and layout_kind is not None and layout_kind not in wanted:
+        return
+    for record in _read(path):
+        if wanted is None or record.get("kind") in wanted:
+            yield record
 
 
 def _read(path: Path) -> Iterator[dict[str, Any]]:

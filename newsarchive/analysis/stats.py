@@ -1,9 +1,12 @@
 """What an archive holds, per site: articles, publication days, field coverage, rates, runs.
 
-The figures are counted in one streaming pass over the records: per site a set of article
-ids, a counter per publication day and per field, and one value per currency and rate day,
-never the records themselves. ``render_text`` shows them as aligned tables,
-``render_json`` as a stable, sorted JSON document (``newsarchive stats --json``).
+The figures are counted in one streaming pass over the records: per site each article's
+newest version and its publication day, a counter per field, and one value per currency and
+rate day, never the records themselves. Several folders are counted as one archive (see
+``newsarchive.analysis.load.archive_records``): a site found in two of them is one site, its
+runs those of both, each article on its newest version's day, and a record found in both is
+counted once. ``render_text`` shows the figures as aligned tables, ``render_json`` as a stable,
+sorted JSON document (``newsarchive stats --json``).
 """
 
 from __future__ import annotations
@@ -57,43 +60,48 @@ class ArticleStats:
     """Counts over a site's article records."""
 
     records: int = 0
-    ids: set[str] = field(default_factory=set)
     revised_ids: set[str] = field(default_factory=set)
-    # Articles per site-local publication day, each id once (on its first dated record's day).
-    per_day: Counter[date] = field(default_factory=Counter)
     filled: Counter[str] = field(default_factory=Counter)
     dated: int = 0
     day_precision: int = 0
-    dated_ids: set[str | None] = field(default_factory=set)  # None: the records without an id
+    # Each article's newest version read and that version's site-local publication day (None:
+    # undated). The key None stands for the records without an id.
+    newest: dict[str | None, tuple[int, date | None]] = field(default_factory=dict)
     with_source: int = 0  # records that point at their page as received (schema_version 2)
 
     def add(self, record: dict[str, Any]) -> None:
         self.records += 1
         article_id = record.get("id")
-        if article_id is not None:
-            self.ids.add(article_id)
-            if (record.get("version") or 1) > 1:
-                self.revised_ids.add(article_id)
+        version = record.get("version") or 1
+        if article_id is not None and version > 1:
+            self.revised_ids.add(article_id)
         self.filled.update(name for name in COVERAGE_FIELDS if record.get(name))
         self.with_source += bool(record.get("source"))
         published = record.get("published_at")
-        if not published:
-            return
-        self.dated += 1
-        self.day_precision += record.get("published_precision") == "day"
-        if article_id not in self.dated_ids:
-            self.dated_ids.add(article_id)
-            # The date in the record's own offset is the site's calendar day.
-            self.per_day[datetime.fromisoformat(published).date()] += 1
+        # The date in the record's own offset is the site's calendar day.
+        day = datetime.fromisoformat(published).date() if published else None
+        # The newest version says when the article was published, whichever folder or run
+        # holds it; of one version read twice, the first.
+        if article_id not in self.newest or version > self.newest[article_id][0]:
+            self.newest[article_id] = (version, day)
+        if published:
+            self.dated += 1
+            self.day_precision += record.get("published_precision") == "day"
+
+    @property
+    def per_day(self) -> Counter[date]:
+        """Articles per site-local publication day: each id once, on its newest version's."""
+        return Counter(day for _, day in self.newest.values() if day is not None)
 
     def as_dict(self) -> dict[str, Any]:
-        counts = list(self.per_day.values())
+        per_day = self.per_day
+        counts = list(per_day.values())
         return {
             "records": self.records,
-            "ids": len(self.ids),
+            "ids": len(self.newest) - (None in self.newest),
             "revised_ids": len(self.revised_ids),
-            "published_first": min(self.per_day).isoformat() if counts else None,
-            "published_last": max(self.per_day).isoformat() if counts else None,
+            "published_first": min(per_day).isoformat() if counts else None,
+            "published_last": max(per_day).isoformat() if counts else None,
             "days": len(counts),
             "per_day": {
                 "min": min(counts),
@@ -221,12 +229,13 @@ class ArchiveStats:
 
 
 def archive_stats(paths: Iterable[PathArg]) -> ArchiveStats:
-    """Count what the archive files under ``paths`` hold (raises ``ArchiveReadError``)."""
+    """Count what the archive files under ``paths`` hold, all of them one archive (raises
+    ``ArchiveReadError``)."""
     return load_stats(find_archive_files(paths))
 
 
 def load_stats(files: list[Path]) -> ArchiveStats:
-    """Count what the given archive files hold, in one pass."""
+    """Count what the given archive files hold, as one archive, in one pass."""
     stats = ArchiveStats(files)
     for record in archive_records(files, kinds=("article", "rates", "run")):
         site = str(record.get("site"))

@@ -14,9 +14,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "report",
         help="write a self-contained HTML report of an archive",
         description="One HTML page with the stats, articles per day per site and each "
-        "currency's rate over time.",
+        "currency's rate over time. Several paths are one archive, as for stats.",
     )
-    report.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder")
+    report.add_argument(
+        "paths", nargs="+", metavar="PATH", help="archive file or folder; several are one archive"
+    )
     report.add_argument(
         "--out",
         type=Path,

@@ -12,9 +12,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     stats = commands.add_parser(
         "stats",
         help="what an archive holds, per site",
-        description="Articles, dates, field coverage, rate rows and runs per site.",
+        description="Articles, dates, field coverage, rate rows and runs per site. Several "
+        "paths are one archive: a site in several folders (one per machine, say) is one site, "
+        "and a record found in two of them is counted once.",
     )
-    stats.add_argument("paths", nargs="+", metavar="PATH", help="archive file or folder")
+    stats.add_argument(
+        "paths", nargs="+", metavar="PATH", help="archive file or folder; several are one archive"
+    )
     stats.add_argument("--json", action="store_true", help="one JSON document, for machines")
     stats.set_defaults(run=run)
 
