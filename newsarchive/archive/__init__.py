@@ -245,7 +245,8 @@ class Archive:
             return self._rates[key]
         except KeyError:
             pass
-        value = self.store.rate_value(key)
+        with self._writing():  # a store that fails here fails the run, as on a write
+            value = self.store.rate_value(key)
         if len(self._rates) >= _REMEMBERED_RATE_KEYS:
             self._rates.clear()
         self._rates[key] = value
@@ -303,7 +304,7 @@ class Archive:
                 with self._writing():
                     self._close_store()
         finally:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(sqlite3.Error, StoreError):
                 self._close_store()
             if self._locked:
                 lock.release(self.folder)

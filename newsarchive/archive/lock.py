@@ -122,8 +122,8 @@ def _lock_in_store(url: str | None, site: str) -> Any:
             url, autocommit=True, connect_timeout=10, application_name=f"newsarchive lock {site}"
         )
     except psycopg.Error as error:
-        reason = describe_error(error)
-        raise StoreUnreachableError(f"the store at {where(url)} does not answer ({reason})") from None
+        reason = f"the store at {where(url)} does not answer ({describe_error(error)})"
+        raise StoreUnreachableError(reason) from None
     try:
         connection.execute(_KEEPALIVE)
         row = connection.execute(f"SELECT pg_try_advisory_lock({_LOCK_KEY})", (site,)).fetchone()
