@@ -9,11 +9,10 @@ option or output folder is one line and exit status 2 before Scrapy starts.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
-import re
+from dataclasses import replace
 from datetime import date
-from urllib.parse import urlsplit
+from pathlib import Path
 
 from newsarchive.cli.common import (
     UsageError,
@@ -23,19 +22,7 @@ from newsarchive.cli.common import (
     whole_number,
 )
 from newsarchive.cli.runner import CrawlOptions, run_crawl
-from newsarchive.sites import (
-    Site,
-    SiteError,
-    available_sites,
-    generic_site,
-    load_site,
-    load_site_file,
-)
-
-# A scheme and a colon not followed by a port: 'htp:/x', 'mailto:a@b.c' ('host:8080/' is a host).
-_SCHEME_WITHOUT_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
-# A host name: labels of letters (any script), digits, '-' and '_' between single dots.
-_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?")
+from newsarchive.cli.targets import resolve_site
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -156,15 +143,92 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="any Scrapy setting, as 'scrapy crawl -s' takes",
     )
-    crawl.set_defaults(run=run)
+    every = crawl.add_argument_group(
+        "every site of a configuration",
+        "crawl --all crawls each site of the configuration in a process of its own, with the "
+        "options the configuration gives it; 'newsarchive sites --config FILE' lists them. "
+        "Exit status: 0 when every site was healthy, or skipped as busy (another run holds it) "
+        "or done (a run of this round finished it, on any machine); else the status of the "
+        "first site, in the configuration's order, that was not (1 for one killed); 128 plus "
+        "the signal's number when SIGINT or SIGTERM stopped it",
+    )
+    every.add_argument(
+        "--all",
+        action="store_true",
+        help="crawl every site of the configuration, each in its own process",
+    )
+    every.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration (default: ./newsarchive.toml)",
+    )
+    every.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help=f"crawl N sites at a time (default: {default_jobs()}, this machine's processors)",
+    )
+    every.add_argument(
+        "--round",
+        metavar="LENGTH",
+        help="crawl each site at most once a round (15m, 1h, 1d; counted from the Unix epoch) "
+        "across every machine sharing the store; instead of the configuration's 'round'",
+    )
+    # What --all refuses, because the configuration says it: every option of a single crawl.
+    single = {
+        action.dest: (action.option_strings[0] if action.option_strings else "SITE_OR_URL",
+                      action.default)
+        for action in crawl._actions
+        if action.dest not in ("help", "all", "config", "jobs", "round")
+    }  # fmt: skip
+    crawl.set_defaults(run=run, single_site_options=single)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all:
+        return _crawl_all(args)
+    for option in ("config", "jobs", "round"):
+        if getattr(args, option) is not None:
+            raise UsageError(f"--{option} goes with --all")
     return run_crawl(_crawl_options(args))
 
 
+def default_jobs() -> int:
+    """How many sites ``crawl --all`` crawls at a time unless told: one a processor this
+    process may use (see the README's fleet figures)."""
+    return len(os.sched_getaffinity(0))
+
+
+def _crawl_all(args: argparse.Namespace) -> int:
+    # Here, not at the top: the configuration builds on this package (its usage error, the
+    # crawl's options and site arguments), whose __init__ imports this module first.
+    from newsarchive.config import DEFAULT_CONFIG, load_config, parse_round
+    from newsarchive.fleet import crawl_all
+
+    for dest, (option, default) in args.single_site_options.items():
+        if getattr(args, dest) != default:
+            raise UsageError(
+                f"{option} does not go with --all: the configuration gives each site its "
+                "options ([defaults], or the site's [[sites]] entry)"
+            )
+    config = load_config(args.config or DEFAULT_CONFIG)
+    sites = config.sites
+    if args.round is not None:
+        try:
+            seconds = parse_round(args.round)
+        except ValueError as error:
+            raise UsageError(f"--round: {error}") from None
+        sites = tuple(replace(site, round_seconds=seconds) for site in sites)
+    for out in dict.fromkeys(site.options.out for site in sites):
+        output_folder(out)
+    return crawl_all(sites, jobs=args.jobs or default_jobs())
+
+
 def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
-    site = _resolve_site(args)
+    site = resolve_site(
+        args.target, site=args.site, site_file=args.site_file, timezone=args.tz, name=args.name
+    )
     return CrawlOptions(
         site=site,
         out=output_folder(args.out),
@@ -182,58 +246,11 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
     )
 
 
-def _resolve_site(args: argparse.Namespace) -> Site:
-    target, site_name, site_file = args.target, args.site, args.site_file
-    try:
-        if site_file:
-            site = load_site_file(site_file)
-        elif site_name:
-            site = load_site(site_name)
-        elif target is None:
-            raise UsageError("name a site or a URL to crawl (see 'newsarchive sites')")
-        elif not any(mark in target for mark in ("://", "/", ".")):
-            return load_site(target)
-        else:
-            url = _check_url(target)
-            site = _site_for_url(url) or generic_site(url, name=args.name, timezone=args.tz)
-        return site.on_host(_check_url(target)) if target else site
-    except SiteError as error:
-        raise UsageError(str(error)) from None
-
-
-def _check_url(url: str) -> str:
-    if any(char.isspace() or not char.isprintable() for char in url):
-        raise UsageError(f"not a valid URL: {url!r} (a space or control character; write %20)")
-    if "://" not in url and _SCHEME_WITHOUT_SLASHES.match(url):
-        raise UsageError(f"not a valid http(s) URL: {url!r}")
-    try:
-        parts = urlsplit(url if "://" in url else f"https://{url}")
-    except ValueError as error:
-        raise UsageError(f"not a valid URL: {url!r} ({error})") from None
-    try:
-        port = parts.port
-    except ValueError:
-        raise UsageError(f"not a valid URL: {url!r} (bad port)") from None
-    if parts.scheme not in ("http", "https") or not _is_host(parts.hostname or "") or port == 0:
-        raise UsageError(f"not a valid http(s) URL: {url!r}")
-    return parts.geturl()
-
-
-def _is_host(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return _HOST.fullmatch(host) is not None
-    return True
-
-
-def _site_for_url(url: str) -> Site | None:
-    """The built-in site serving this URL's host, if there is one."""
-    for name in available_sites():
-        site = load_site(name)
-        if site.serves(url):
-            return site
-    return None
+def _jobs(text: str) -> int:
+    jobs = whole_number(text)
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return jobs
 
 
 def _percent(text: str) -> float:
