@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from newsarchive.durable import create_part, fsync_folder
+
 __all__ = [
     "ARCHIVE_SUFFIXES",
     "PART_SUFFIX",
@@ -91,7 +93,9 @@ class JsonlWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._sequence += 1
         self._path = self.folder / f"{self.stem}-{self._sequence:04d}{self.suffix}"
-        self._raw = (self._path.parent / (self._path.name + PART_SUFFIX)).open("wb")
+        # Created, never opened again: no two writers ever append to one file, whatever
+        # their run ids (several machines may write into one folder).
+        self._raw = create_part(self._path, PART_SUFFIX)
         self._file = (
             gzip.GzipFile(fileobj=self._raw, mode="wb")
             if self.suffix.endswith(".gz")
@@ -111,7 +115,7 @@ class JsonlWriter:
         self._raw.close()
         self._file = self._raw = None
         part.replace(self._path)
-        _fsync_folder(self.folder)
+        fsync_folder(self.folder)
         self.published.append(self._path)
 
 
@@ -129,7 +133,7 @@ def publish_leftovers(folder: Path) -> list[Path]:
         else:
             part.unlink()
     if published:
-        _fsync_folder(folder)
+        fsync_folder(folder)
     return published
 
 
@@ -233,12 +237,3 @@ def _salvage_gzip(part: Path) -> bool:
         raw.flush()
         os.fsync(raw.fileno())
     return True
-
-
-def _fsync_folder(folder: Path) -> None:
-    # The rename itself must reach the disk, or a power cut could bring the .part name back.
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -38,6 +38,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from newsarchive.durable import create_part, fsync_folder
+
 __all__ = [
     "WARC_FOLDER",
     "WARC_SUFFIX",
@@ -298,7 +300,9 @@ class WarcFiles:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._sequence += 1
         self._path = self.folder / f"{self.run_id}-{self._sequence:04d}{WARC_SUFFIX}"
-        self._raw = (self._path.parent / (self._path.name + _PART)).open("wb")
+        # Created, never opened again: no two writers ever append to one file, whatever
+        # their run ids (several machines may write into one folder).
+        self._raw = create_part(self._path, _PART)
         self._append(self._writer.create_warcinfo_record(self._path.name, self.info))
         self._raw.flush()
 
@@ -311,7 +315,7 @@ class WarcFiles:
         self._raw.close()
         self._raw = None
         part.replace(self._path)
-        _fsync_folder(self.folder)
+        fsync_folder(self.folder)
         self.published.append(self._path)
 
 
@@ -344,7 +348,7 @@ def publish_leftovers(folder: Path) -> list[Path]:
         else:
             part.unlink()
     if published:
-        _fsync_folder(folder)
+        fsync_folder(folder)
     return published
 
 
@@ -415,13 +419,6 @@ def _content_length(head: bytes) -> int:
             return int(value.strip())
     return -1_000_000  # no length: never complete
 
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def warcinfo_fields(items: Iterable[tuple[str, object]]) -> dict[str, str]:

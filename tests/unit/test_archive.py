@@ -5,8 +5,10 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from newsarchive.analysis import load_runs
-from newsarchive.archive import Archive, KnownArticle, lock
+from newsarchive.archive import Archive, ArchiveWriteError, KnownArticle, lock
 from newsarchive.archive.files import JsonlWriter, publish_leftovers
 from tests.support.locks import lock_is_held
 
@@ -46,6 +48,37 @@ def test_writer_publishes_only_whole_files(tmp_path: Path) -> None:
     assert (tmp_path / "run-0001.jsonl").read_text() == '{"a":1}\n{"a":2}\n'
     assert (tmp_path / "run-0002.jsonl").read_text() == '{"a":3}\n'
     assert [p.name for p in writer.published] == ["run-0001.jsonl", "run-0002.jsonl"]
+
+
+def test_a_writer_never_opens_a_file_another_writer_named(tmp_path: Path) -> None:
+    first = JsonlWriter(tmp_path, "run", roll_records=1)
+    first.write('{"a":1}')  # published: run-0001.jsonl
+    first.write('{"a":2}')  # run-0002.jsonl.part, still being written
+    for taken in ("run-0001", "run-0002"):
+        second = JsonlWriter(tmp_path, "run", roll_records=1)
+        if taken == "run-0002":
+            second._sequence = 1  # its next file is the one the first writer has open
+        with pytest.raises(FileExistsError):
+            second.write('{"b":1}')
+    first.close()
+    assert (tmp_path / "run-0001.jsonl").read_text() == '{"a":1}\n'
+    assert (tmp_path / "run-0002.jsonl").read_text() == '{"a":2}\n'
+
+
+def test_an_archive_whose_file_name_is_taken_fails_its_writes(tmp_path: Path) -> None:
+    archive = Archive(tmp_path, "s", "run")
+    archive.open()
+    taken = tmp_path / "s" / "articles" / "run-0001.jsonl.part"  # another writer's, just made
+    taken.parent.mkdir(parents=True)
+    taken.write_text('{"kind": "article"}\n')
+    with pytest.raises(ArchiveWriteError) as failed:
+        archive.write(_article(1))
+    archive.close()
+    assert str(failed.value) == (
+        f"cannot write the archive at {tmp_path / 's'}: "
+        "run-0001.jsonl is another writer's file name"
+    )
+    assert taken.read_text() == '{"kind": "article"}\n'
 
 
 def test_leftover_part_is_cut_to_its_last_whole_line(tmp_path: Path) -> None:
