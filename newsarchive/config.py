@@ -319,7 +319,8 @@ def _site(entry: _Entry, folder: Path) -> tuple[tuple[str, ...], str, Site]:
             target, site=built_in, site_file=site_file, timezone=zone or "UTC", name=name
         )
     except UsageError as error:
-        raise entry.error(source, str(error)) from None
+        # The URL and zone were checked above: a site by its URL can only have a bad name.
+        raise entry.error("name" if name else source, str(error)) from None
     arguments = (
         *((target,) if target else ()),
         *(("--site", built_in) if built_in else ()),
@@ -349,6 +350,7 @@ class _Reader:
                 table = ("sites", sites) if first == "sites" else (first,)
                 table += (rest,) if rest else ()
                 self.lines.setdefault((table, None), number)
+                self.lines.setdefault(((), first), number)
                 continue
             assignment = _ASSIGNMENT.match(line)
             if assignment:
@@ -451,7 +453,8 @@ class _Entry:
             and not isinstance(value, bool)
             and least <= value <= (value if most is None else most)
         )
-        return float(self.value(key, kind, ok))
+        number: float = self.value(key, kind, ok)  # as written: 2, not 2.0, in -s
+        return number
 
     def flag(self, key: str) -> bool:
         return bool(self.value(key, "true or false", isinstance(self.data[key], bool)))
@@ -503,7 +506,7 @@ class _Entry:
 def _label(number: int, table: dict[str, Any]) -> str:
     """How errors name a site: its place, and the name, file or URL it was given by."""
     given = next((table[key] for key in ("name", "site_file", "url") if key in table), None)
-    return f"site {number}" + (f" ({given})" if isinstance(given, str) else "")
+    return f"site {number}" + (f" ({given})" if isinstance(given, str) and given else "")
 
 
 def _shown(value: object) -> str:
