@@ -220,9 +220,9 @@ class PostgresStore:
     def release_claims(self) -> None:
         """Forget the claims of runs that are over (called under the site's lock, when no
         other run of the site is writing): a run killed between a claim and its record's line
-        must not keep the article from the next run. The articles table says what is written."""
+        must not keep the article from the next run. The articles table says what is written.
+        Committed with the run's first flag, as ``run_began``."""
         self._change("DELETE FROM newsarchive_claims WHERE site = %s", (self.site,))
-        self.commit()
 
     def run_began(self, run_id: str, started_at: str) -> None:
         self._change(
@@ -230,7 +230,6 @@ class PostgresStore:
             "ON CONFLICT DO NOTHING",
             (self.site, run_id, started_at),
         )
-        self.commit()
 
     def run_finished(self, run_id: str, finished_at: str) -> None:
         self._change(

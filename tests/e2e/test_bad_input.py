@@ -326,7 +326,7 @@ def test_disk_full_mid_crawl(tmp_path: Path, compress: bool) -> None:
         assert [after[name] for name in earlier] == [before[name] for name in earlier]
         added = sorted(set(after) - set(before) - SQLITE_SIDE_FILES)
         part = re.compile(
-            rf"articles/(\d{{8}}T\d{{6}}Z-[0-9a-f]{{4}})-0001{re.escape(suffix)}\.part"
+            rf"articles/(\d{{8}}T\d{{6}}Z-[0-9a-z-]+-[0-9a-f]{{4}})-0001{re.escape(suffix)}\.part"
         )
         # ... and the run's pages, kept before the records read from them.
         assert len(added) == 2, added
