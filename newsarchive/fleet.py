@@ -318,7 +318,7 @@ def _summary(runs: Sequence[SiteRun], total: int, status: int) -> str:
     done = sum(run.returncode == EXIT_DONE_THIS_ROUND for run in runs)
     failed = len(runs) - healthy - busy - done
     line = (
-        f"{total} sites: {healthy} healthy, {busy} busy, {done} done elsewhere this round, "
+        f"{total} sites: {healthy} healthy, {busy} busy, {done} done this round already, "
         f"{failed} failed"
     )
     if len(runs) < total:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from newsarchive.cli.common import (
@@ -48,7 +48,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "of a newer newsarchive); 3 no listing page could be fetched; 4 listing or article\n"
             "pages yielded nothing (markup changed?); 5 another run holds this archive; 6 title,\n"
             "body or published_at empty on more than --max-missing percent of articles;\n"
-            "7 records failed the schema (quarantined)"
+            "7 records failed the schema (quarantined); 8 a run that started at or after\n"
+            "--round-start has finished the site already (on any machine sharing the store)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -135,6 +136,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "share of articles (default: 20)",
     )
     crawl.add_argument(
+        "--round-start",
+        type=_instant,
+        metavar="ISO8601",
+        help="the start of the scheduled round this run belongs to (e.g. 2026-12-07T13:00Z): "
+        "once it holds the site's lock, exit 8 and crawl nothing when a run of the site that "
+        "started since then has finished, on any machine sharing the store; with --all, "
+        "every site's round",
+    )
+    crawl.add_argument(
         "-s",
         "--set",
         dest="settings",
@@ -180,7 +190,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action.dest: (action.option_strings[0] if action.option_strings else "SITE_OR_URL",
                       action.default)
         for action in crawl._actions
-        if action.dest not in ("help", "all", "config", "jobs", "round")
+        if action.dest not in ("help", "all", "config", "jobs", "round", "round_start")
     }  # fmt: skip
     crawl.set_defaults(run=run, single_site_options=single)
 
@@ -212,6 +222,8 @@ def _crawl_all(args: argparse.Namespace) -> int:
                 f"{option} does not go with --all: the configuration gives each site its "
                 "options ([defaults], or the site's [[sites]] entry)"
             )
+    if args.round is not None and args.round_start is not None:
+        raise UsageError("give --round or --round-start, not both")
     config = load_config(args.config or DEFAULT_CONFIG)
     sites = config.sites
     if args.round is not None:
@@ -222,7 +234,7 @@ def _crawl_all(args: argparse.Namespace) -> int:
         sites = tuple(replace(site, round_seconds=seconds) for site in sites)
     for out in dict.fromkeys(site.options.out for site in sites):
         output_folder(out)
-    return crawl_all(sites, jobs=args.jobs or default_jobs())
+    return crawl_all(sites, jobs=args.jobs or default_jobs(), round_started=args.round_start)
 
 
 def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
@@ -242,6 +254,7 @@ def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
         compress=args.compress,
         warc=args.warc,
         store=args.store,
+        round_start=args.round_start,
         max_missing_percent=args.max_missing,
     )
 
@@ -261,6 +274,26 @@ def _percent(text: str) -> float:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 100")
     return value
+
+
+def _instant(text: str) -> datetime:
+    """An ISO 8601 moment with its UTC offset: a round's start must mean one instant.
+
+    >>> _instant("2026-12-07T13:00Z").isoformat()
+    '2026-12-07T13:00:00+00:00'
+    >>> _instant("2026-12-07T13:00")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '2026-12-07T13:00' gives no UTC offset (add Z, or +05:00)
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 moment like 2026-12-07T13:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} gives no UTC offset (add Z, or +05:00)")
+    return moment
 
 
 def _iso_date(text: str) -> date:
