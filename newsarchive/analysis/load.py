@@ -186,21 +186,23 @@ def archive_records(
     several folders.
     """
     wanted = None if kinds is None else set(kinds)
-    ordered = sorted(enumerate(files), key=lambda item: _archive_order(item[1], item[0]))
-    folders = [_site_folder(path) for _, path in ordered]
+    ordered = [path for _, path in sorted(enumerate(files), key=_archive_order)]
+    folders = [_site_folder(path) for path in ordered]
     shared = _shared_sites(folders)
+    # Only a site read from several folders can hold a record twice: the others' are not checked.
+    checked = [folder if folder.name in shared else None for folder in folders]
     seen: dict[bytes, Path] = {}  # a record's key and content -> the folder read first
     for (site, _), group in itertools.groupby(
-        zip(ordered, folders, strict=True), key=lambda item: _run_group(item[0][1])
+        zip(ordered, checked, strict=True), key=lambda item: _run_group(item[0])
     ):
-        records: Iterable[tuple[dict[str, Any], Path]] = (
-            (record, folder) for (_, path), folder in group for record in _records_of(path, wanted)
+        records: Iterable[tuple[dict[str, Any], Path | None]] = (
+            (record, folder) for path, folder in group for record in _records_of(path, wanted)
         )
         if site is not None:
             # One site's run logs, from each of its folders: one log, by start time.
             records = sorted(records, key=lambda pair: str(pair[0].get("started_at") or ""))
         for record, folder in records:
-            if folder.name in shared and _read_before(record, folder, seen):
+            if folder is not None and _read_before(record, folder, seen):
                 continue
             yield record
 
@@ -334,26 +336,28 @@ def _layout_kind(path: Path) -> str | None:
     return _FOLDER_KINDS.get(path.parent.name)
 
 
-def _archive_order(path: Path, given: int) -> tuple[bool, str, str, str, str, int]:
-    """Where ``path`` comes when an archive is read: outside the layout last, in the order
-    given; else by site, kind (its folder, or ``runs.jsonl``), run id and file number.
+def _archive_order(given: tuple[int, Path]) -> tuple[bool, str, str, str, str, int]:
+    """Where a file (and its place among those given) comes when an archive is read: outside
+    the layout last, in the order given; else by site, kind (its folder, or ``runs.jsonl``),
+    run id and file number.
 
     Run ids are taken from the file name as all but its last ``-`` part, whatever their shape
     (``20251211T130000Z-3f9a``, or with the machine's name, ``20261207T010000Z-crawler-1-3f9a``).
 
-    >>> _archive_order(Path("a/everyday/articles/20261207T010000Z-crawler-1-3f9a-0002.jsonl"), 5)
+    >>> _archive_order((5, Path("a/everyday/articles/20261207T010000Z-crawler-1-3f9a-0002.jsonl")))
     (False, 'everyday', 'articles', '20261207T010000Z-crawler-1-3f9a', '0002', 5)
-    >>> _archive_order(Path("b/everyday/runs.jsonl"), 0), _archive_order(Path("x.jsonl"), 3)
+    >>> _archive_order((0, Path("b/everyday/runs.jsonl"))), _archive_order((3, Path("x.jsonl")))
     ((False, 'everyday', 'runs.jsonl', '', '', 0), (True, '', '', '', '', 3))
     """
+    index, path = given
     layout = _layout_kind(path)
     if layout is None:
-        return (True, "", "", "", "", given)
+        return (True, "", "", "", "", index)
     if layout == "run":
-        return (False, path.parent.name, _RUNS_FILE, "", "", given)
+        return (False, path.parent.name, _RUNS_FILE, "", "", index)
     stem = path.name.removesuffix(".gz").removesuffix(".jsonl")
     run_id, _, number = stem.rpartition("-") if "-" in stem else (stem, "", "")
-    return (False, path.parent.parent.name, path.parent.name, run_id, number, given)
+    return (False, path.parent.parent.name, path.parent.name, run_id, number, index)
 
 
 def _run_group(path: Path) -> tuple[str | None, str]:
