@@ -85,7 +85,7 @@ def test_version_1_records_stay_valid(kind: str) -> None:
 @pytest.mark.parametrize("kind", ["article", "rates", "run"])
 def test_version_2_records_carry_the_fields_it_added(kind: str) -> None:
     new = {**version_1(kind), "schema_version": 2, **ADDED[kind]}
-    assert list(new) == [name for name in fields(kind) if name != "host"]
+    assert sorted(new) == sorted(name for name in fields(kind) if name != "host")
     assert valid(new)
     assert valid({**new, "schema_version": 1})  # an old version number, the fields kept
     if not ADDED[kind]:
