@@ -30,11 +30,17 @@ from tests.support.crawls import (
     SITE,
     archive_state,
     assert_whole_lines,
+    lines_in,
     start_crawl,
     wait_for_lines,
 )
 from tests.support.helpers import DEMO_SITE, FAST, expected_articles, read_jsonl, run_cli
-from tests.support.pgserver import cut_connections, restart_server, scratch_schema
+from tests.support.pgserver import (
+    cut_connections,
+    restart_server,
+    scratch_schema,
+    site_lock_held,
+)
 from tests.support.postgres import postgres_url
 
 __all__ = ["postgres_url"]  # the fixture, used by name
@@ -238,17 +244,24 @@ def test_a_second_machine_is_refused_at_once_and_takes_the_site_when_the_first_i
     """Two machines (two archive folders) share one store: while one crawls the site the
     other exits 5 at once; when the first is killed, its lock goes with its connection."""
     first_out, second_out = tmp_path / "first", tmp_path / "second"
-    with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.3) as server:
+    # Pages 0.5 s late, one at a time: the first run takes about 20 s, time enough for a
+    # second to start and be refused on a loaded machine; it is killed long before its end.
+    with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.5) as server:
         first = start_crawl(
             server.url, first_out, "--store", postgres_url, *FAST, *SLOW,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            wait_for_lines(first, first_out / SITE / "articles", 3)
+            deadline = time.monotonic() + 60
+            while not site_lock_held(postgres_url, SITE):
+                assert time.monotonic() < deadline, "the first run never took the lock"
+                time.sleep(0.05)
             started = time.monotonic()
             busy = _crawl(server.url, second_out, postgres_url)
             took = time.monotonic() - started
-            assert first.poll() is None, "the first run ended before the second was refused"
+            # Killed once it has written records whose rows it has not committed yet (the
+            # store commits them in groups): only its folder's files say those are archived.
+            _wait_for_uncommitted_lines(first, first_out / SITE / "articles", postgres_url)
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait()
@@ -260,7 +273,7 @@ def test_a_second_machine_is_refused_at_once_and_takes_the_site_when_the_first_i
         "newsarchive: another run is writing site everyday (it holds the site's lock in the "
         "store at 127.0.0.1:5432, on this machine or another); try again when it has finished\n"
     )
-    assert took < 10
+    assert took < 10, took
     assert taken.returncode == 0, taken.stderr
     assert back.returncode == 0, back.stderr
     # Read as one archive, the two folders hold the clean crawl, each article version once.
@@ -269,6 +282,22 @@ def test_a_second_machine_is_refused_at_once_and_takes_the_site_when_the_first_i
         for kind in ("articles", "rates")
     }
     _assert_archived_once(union, clean, "")
+
+
+def _wait_for_uncommitted_lines(process: subprocess.Popen[str], folder: Path, store: str) -> None:
+    """Wait until a run has written at least three article lines, and more lines than the
+    rows it has committed (lines counted first: a commit in between only delays this)."""
+    wait_for_lines(process, folder, 3)
+    deadline = time.monotonic() + 60
+    with psycopg.connect(store, autocommit=True) as db:
+        while True:
+            lines = lines_in(folder)
+            row = db.execute("SELECT count(*) FROM newsarchive_articles").fetchone()
+            if row is not None and lines > row[0]:
+                return
+            assert process.poll() is None, "the run ended with every row committed"
+            assert time.monotonic() < deadline, "the run committed every line for 60 s"
+            time.sleep(0.01)
 
 
 def test_a_store_that_does_not_answer_is_exit_3_and_one_line(tmp_path: Path) -> None:

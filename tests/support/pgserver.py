@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 
+from newsarchive.archive import lock
 from tests.support.postgres import SERVER
 
 PORT = 5432
@@ -50,6 +51,20 @@ def cut_connections(pid: int) -> int:
             (ports,),
         ).fetchall()
     return sum(1 for (cut,) in rows if cut)
+
+
+def site_lock_held(store: str, site: str) -> bool:
+    """Whether a session holds the site's advisory lock in the store (any machine's run)."""
+    with psycopg.connect(store, autocommit=True) as db:
+        row = db.execute(f"SELECT {lock._LOCK_KEY}", (site,)).fetchone()
+        assert row is not None
+        key = row[0]
+        held = db.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND objsubid = 1 AND classid::bigint = %s AND objid::bigint = %s",
+            ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
+        ).fetchone()
+    return held is not None and held[0] == 1
 
 
 def _cluster(action: str) -> None:
