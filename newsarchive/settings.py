@@ -37,6 +37,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newsarchive.middlewares.RetryAfterMiddleware": 550,
+    # Sends listing pages, sitemaps and feeds the validators they were last served with, and
+    # turns a 304 into "nothing new here": below DownloaderStats (850) and the capture, so the
+    # 304 is counted and kept first (see newsarchive.conditional).
+    "newsarchive.conditional.ConditionalRequestsMiddleware": 580,
     # Next to the downloader (Scrapy's own end at 900): it keeps each response as the server
     # sent it, before HttpCompressionMiddleware (590) undoes its content coding.
     "newsarchive.evidence.capture.WarcCaptureMiddleware": 950,
@@ -133,6 +137,11 @@ NEWSARCHIVE_WARC = True
 # A WARC file is closed and published once it holds this many bytes (1 GB, the size Heritrix
 # and Common Crawl roll at), and at the end of the run.
 NEWSARCHIVE_WARC_MAX_BYTES = 1_000_000_000
+# Ask listing pages, sitemaps and feeds "changed since?" (If-None-Match, If-Modified-Since)
+# with what the store kept of them, once the last run walked every listing page; a 304 is read
+# as nothing new, and a child sitemap whose <lastmod> has not moved is not fetched. False fetches
+# every one of them whole, every run.
+NEWSARCHIVE_CONDITIONAL_REQUESTS = True
 # Generic crawls (a URL with no site file): how many links deep from the home page to look
 # for articles (home → section pages → articles); pagination does not count as a level.
 NEWSARCHIVE_DISCOVERY_DEPTH = 2

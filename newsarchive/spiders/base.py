@@ -18,7 +18,14 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
 from newsarchive import __version__, counters
-from newsarchive.archive import KnownArticle
+from newsarchive.archive import KnownArticle, Validators
+from newsarchive.conditional import (
+    CONDITIONAL,
+    VIA,
+    NotModified,
+    revalidating,
+    served_validators,
+)
 from newsarchive.evidence import Capture
 from newsarchive.limits import CrawlLimits
 from newsarchive.parsers.article import ArticlePage
@@ -83,6 +90,8 @@ class ArchiveSpider(scrapy.Spider):
         # Scrapy sets the request on the failure it gives an errback; Twisted's Failure does
         # not declare the attribute.
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(NotModified):
+            return  # nothing new there (ConditionalRequestsMiddleware counted it)
         response = getattr(failure.value, "response", None)
         if failure.check(IgnoreRequest) and response is None:
             reason = str(failure.value)
@@ -114,6 +123,7 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.inc_value(counters.ERRORS + kind)
         if request.meta.get("listing"):
             self.crawler.stats.inc_value(counters.LISTING_FAILED)
+        self._forget_walk(request)
         chain = request.meta.get("redirect_urls")
         if chain:
             self.logger.warning(
@@ -161,6 +171,61 @@ class ArchiveSpider(scrapy.Spider):
         # Only when the last run read the listings down to the archived part: after a killed
         # or limited run, older articles may be missing below the newest ones.
         return self.run.archive.listings_were_complete
+
+    def keeps_paginating(
+        self, response: Response, *, links: int, archived: int, too_old: int = 0
+    ) -> bool:
+        """Whether to follow a listing page's pagination, given how many of its ``links`` lead
+        to articles the archive holds (``archived``) or that are older than ``--since``.
+
+        Listings are newest first: a page of nothing new means the rest is archived too, once
+        the last run walked them all (``may_stop_early``); a page all older than ``--since``
+        means the rest is older still.
+        """
+        if links and too_old == links:
+            since = self.limits.since
+            self.logger.info(
+                "%s: every article is older than %s; not paginating", response.url, since
+            )
+            return False
+        if links and archived + too_old == links and self.may_stop_early():
+            self.logger.info("%s: nothing new on this page; not paginating", response.url)
+            return False
+        return True
+
+    # --- what the store keeps of listing pages, sitemaps and feeds (newsarchive.conditional) ---
+
+    @cached_property
+    def revalidating(self) -> bool:
+        """Whether this run trusts the validators and sitemap dates the store keeps."""
+        return revalidating(self.crawler)
+
+    def remembered(self, url: str) -> Validators | None:
+        """What the store keeps of the listing page, sitemap or feed at ``url``, if anything."""
+        return self.run.archive.store.validators(url)
+
+    def remember_page(
+        self, response: Response, *, lastmod: str | None = None, validated: bool = True
+    ) -> None:
+        """Keep what a listing page, sitemap or feed just read was served with, so that the
+        next run can ask whether it changed; ``validated=False`` keeps only that it was read
+        (and ``lastmod``): the next run fetches it whole.
+
+        Called before the page's links are followed, so that a failure among them forgets it
+        (``count_failure``) after, never before.
+        """
+        kept = served_validators(response, lastmod) if validated else Validators(lastmod=lastmod)
+        self.run.archive.store.remember_validators(response.url, kept)
+
+    def _forget_walk(self, request: Request) -> None:
+        """Something found through these pages failed: the next run reads them whole (their
+        validators and sitemap dates are dropped), so that it meets the failed link again."""
+        urls = [*request.meta.get(VIA, ())]
+        if request.meta.get(CONDITIONAL):
+            urls.append(request.url)
+        for url in dict.fromkeys(urls):
+            if self.remembered(url) is not None:
+                self.run.archive.store.remember_validators(url, Validators())
 
     def due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
         if self.limits.recheck_days < 0:

@@ -6,6 +6,12 @@ announces (or the usual feed paths); and listing pages reached from the home pag
 pagination. Every candidate page goes to ``extract_article``; only pages that look like articles
 (structured data, or a headline over real paragraphs with a date) are archived. Robots.txt is
 obeyed and only the start URL's host is crawled.
+
+A re-run costs little when little changed (``newsarchive.conditional``): sitemaps, feeds and
+every page read as no article are asked "changed since?" and a 304 is not read; a child sitemap
+whose ``<lastmod>`` in the index has not moved is not fetched; and pagination stops at a listing
+page with nothing new, as for site files. The home page and robots.txt are always fetched whole:
+they name the feeds and sitemaps, whose contents change on their own.
 """
 
 from __future__ import annotations
@@ -18,10 +24,15 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.misc import load_object
 
 from newsarchive import counters
+from newsarchive.archive import KnownArticle
+from newsarchive.conditional import CONDITIONAL, LASTMOD, SITEMAPS_UNCHANGED, VIA, found_on
 from newsarchive.parsers.feeds import (
     COMMON_FEED_PATHS,
+    Link,
     feed_links_in_head,
     read_feed,
     read_sitemap,
@@ -65,29 +76,38 @@ class GenericSpider(ArchiveSpider):
                 raise ValueError("the generic spider needs a start URL: -a url=https://host/")
             site = generic_site(url, timezone=tz)
         super().__init__(site, **kwargs)
+        # The site's robots.txt, read by this spider: links it forbids are never new.
+        self.robots: RobotParser | None = None
 
     async def start(self) -> AsyncIterator[Any]:
         home = self.site.start_urls[0]
         root = f"{urlsplit(home).scheme}://{urlsplit(home).netloc}"
+        # The home page once robots.txt is read: only then can its links be judged.
         yield scrapy.Request(
             f"{root}/robots.txt", callback=self.parse_robots, errback=self.no_robots,
             meta={"root": root}, dont_filter=True,
         )  # fmt: skip
-        yield self._page(home, depth=0, dont_filter=True)
 
     # --- discovery -------------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         named = robots_sitemaps(response.text) if isinstance(response, TextResponse) else []
-        sitemaps = [url for url in named if self.allowed(url)]
+        if self.settings.getbool("ROBOTSTXT_OBEY"):
+            parser: type[RobotParser] = load_object(self.settings["ROBOTSTXT_PARSER"])
+            self.robots = parser.from_crawler(self.crawler, response.body)
+        sitemaps = [Link(url) for url in named if self.allowed(url)]
         if sitemaps:
-            yield from self._sitemaps(sitemaps)
+            yield from self._sitemaps(sitemaps, via=())
         else:
-            yield from self._sitemaps([f"{response.meta['root']}/sitemap.xml"], guessed=True)
+            yield from self._sitemaps([Link(f"{response.meta['root']}/sitemap.xml")], via=(),
+                                      guessed=True)  # fmt: skip
+        yield self._home()
 
     def no_robots(self, failure: Any) -> Iterator[Any]:
         # No robots.txt (or an error page): the usual sitemap address is still worth a try.
-        yield from self._sitemaps([f"{failure.request.meta['root']}/sitemap.xml"], guessed=True)
+        root = failure.request.meta["root"]
+        yield from self._sitemaps([Link(f"{root}/sitemap.xml")], via=(), guessed=True)
+        yield self._home()
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         kind, links = read_sitemap(response.body)
@@ -97,10 +117,17 @@ class GenericSpider(ArchiveSpider):
             return
         self.crawler.stats.inc_value(counters.DISCOVERY_SITEMAPS)
         self.crawler.stats.inc_value(counters.LISTING_PAGES)
+        lastmod = response.meta.get(LASTMOD)
         if kind == "index":
-            yield from self._sitemaps([link.url for link in links if self.allowed(link.url)])
+            # Its 304 answers for its children only when it dates every one of them: then an
+            # unchanged index means no child moved. Otherwise it is fetched whole each time.
+            self.remember_page(response, lastmod=lastmod, validated=all(x.date for x in links))
+            children = [link for link in links if self.allowed(link.url)]
+            yield from self._sitemaps(children, via=found_on(response))
             return
-        yield from self._candidates([link.url for link in links], source="sitemap")
+        self.remember_page(response, lastmod=lastmod)
+        yield from self._candidates([link.url for link in links], source="sitemap",
+                                    via=found_on(response))  # fmt: skip
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         links = read_feed(response.body, response.url)
@@ -108,7 +135,9 @@ class GenericSpider(ArchiveSpider):
             return
         self.crawler.stats.inc_value(counters.DISCOVERY_FEEDS)
         self.crawler.stats.inc_value(counters.LISTING_PAGES)
-        yield from self._candidates([link.url for link in links], source="feed")
+        self.remember_page(response)
+        yield from self._candidates([link.url for link in links], source="feed",
+                                    via=found_on(response))  # fmt: skip
 
     # --- pages ---------------------------------------------------------------------------
 
@@ -128,6 +157,9 @@ class GenericSpider(ArchiveSpider):
             yield from self.rate_items(response, fetched_at)
             return
         self.crawler.stats.inc_value(counters.DISCOVERY_NOT_ARTICLES)
+        # Known as no article from now on: linked again, it is asked "changed since?", and it
+        # is no new link on a listing page (see _listing_links).
+        self.remember_page(response)
         if response.meta.get("candidate"):
             return  # a sitemap or feed entry that is no article: nothing to follow from it
         self.crawler.stats.inc_value(counters.LISTING_PAGES)
@@ -137,7 +169,12 @@ class GenericSpider(ArchiveSpider):
         yield from self._listing_links(response, depth)
 
     def _listing_links(self, response: TextResponse, depth: int) -> Iterator[Any]:
-        """Follow a listing page's links: pagination at the same depth, the rest one deeper."""
+        """Follow a listing page's links: pagination at the same depth, the rest one deeper.
+
+        Pagination stops at a page of nothing new (``keeps_paginating``): every other link
+        leads to an archived article, to a page read before as no article (a section, a tag,
+        this very listing), or to a page robots.txt forbids.
+        """
         links: dict[str, bool] = {}
         for anchor in response.css("body a[href]")[: MAX_LINKS_PER_PAGE * 3]:
             url = canonical_url(response.urljoin(anchor.attrib["href"]))
@@ -149,20 +186,38 @@ class GenericSpider(ArchiveSpider):
             if len(links) >= MAX_LINKS_PER_PAGE:
                 break
         self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS, len(links))
+        others = [url for url, is_next in links.items() if not is_next]
+        # Looked up once: for the judgement when the walk may stop early, then for the fetch.
+        known = {url: self.known(url) for url in others} if self.may_stop_early() else {}
+        archived = sum(self._not_new(url, article) for url, article in known.items())
+        paginate = self.keeps_paginating(response, links=len(others), archived=archived)
         now = page_time(response)
+        via = found_on(response)
         for url, is_next in links.items():
             if is_next:
-                if self.limits.max_pages and self.listing_pages >= self.limits.max_pages:
+                if not paginate or (
+                    self.limits.max_pages and self.listing_pages >= self.limits.max_pages
+                ):
                     continue
                 self.listing_pages += 1
-                yield self._page(url, depth=depth)
-            elif depth < self.limits.discovery_depth and self.wanted(self.known(url), now):
+                yield self._page(url, depth=depth, via=via)
+            elif depth < self.limits.discovery_depth and self.wanted(
+                known[url] if url in known else self.known(url), now
+            ):
                 if not self.article_budget_left():
                     return
                 self.count_article_request()
-                yield self._page(url, depth=depth + 1)
+                yield self._page(url, depth=depth + 1, via=via)
 
-    def _candidates(self, urls: list[str], *, source: str) -> Iterator[Any]:
+    def _not_new(self, url: str, article: KnownArticle | None) -> bool:
+        """Whether a listing page's link to ``url`` (the archive's ``article`` there, if any)
+        leads to nothing new: an archived article, a page read before, or a forbidden one."""
+        if article is not None or self.remembered(url) is not None:
+            return True
+        agent = self.settings.get("ROBOTSTXT_USER_AGENT") or self.settings.get("USER_AGENT")
+        return self.robots is not None and not self.robots.allowed(url, agent)
+
+    def _candidates(self, urls: list[str], *, source: str, via: tuple[str, ...]) -> Iterator[Any]:
         """Pages a sitemap or feed lists: fetched once each, unless already archived."""
         now = datetime.now(UTC)
         for url in urls:
@@ -173,7 +228,8 @@ class GenericSpider(ArchiveSpider):
             if not self.wanted(self.known(url), now) or not self.article_budget_left():
                 continue
             self.count_article_request()
-            yield self._page(url, depth=self.limits.discovery_depth, candidate=True, source=source)
+            yield self._page(url, depth=self.limits.discovery_depth, candidate=True,
+                             source=source, via=via)  # fmt: skip
 
     def _feeds(self, home: TextResponse) -> Iterator[Any]:
         announced = [
@@ -184,19 +240,37 @@ class GenericSpider(ArchiveSpider):
             # A guessed feed path that does not exist is no error worth counting.
             errback = self.failed if announced else None
             yield scrapy.Request(url, callback=self.parse_feed, errback=errback,
-                                 meta={"listing": bool(announced)})  # fmt: skip
+                                 meta={"listing": bool(announced), CONDITIONAL: True})  # fmt: skip
 
-    def _sitemaps(self, urls: list[str], *, guessed: bool = False) -> Iterator[Any]:
-        # A sitemap at a guessed address that does not exist is no error worth counting.
-        for url in urls:
-            yield scrapy.Request(url, callback=self.parse_sitemap, meta={"guessed": guessed},
+    def _sitemaps(
+        self, links: list[Link], *, via: tuple[str, ...], guessed: bool = False
+    ) -> Iterator[Any]:
+        """Fetch each sitemap, but a child whose ``lastmod`` has not moved since the last
+        complete run read it (its articles were all requested then)."""
+        for link in links:
+            if self.revalidating and link.date:
+                known = self.remembered(link.url)
+                if known is not None and known.lastmod == link.date:
+                    self.crawler.stats.inc_value(SITEMAPS_UNCHANGED)
+                    continue
+            # A sitemap at a guessed address that does not exist is no error worth counting.
+            meta = {"guessed": guessed, CONDITIONAL: True, VIA: via, LASTMOD: link.date}
+            yield scrapy.Request(link.url, callback=self.parse_sitemap, meta=meta,
                                  errback=None if guessed else self.failed)  # fmt: skip
+
+    def _home(self) -> scrapy.Request:
+        # Fetched whole (no CONDITIONAL): it names the feeds, whose contents change on their own.
+        return self._page(self.site.start_urls[0], depth=0, dont_filter=True)
 
     def _page(
         self, url: str, *, depth: int, candidate: bool = False, dont_filter: bool = False,
-        **meta: Any,
+        via: tuple[str, ...] = (), **meta: Any,
     ) -> scrapy.Request:  # fmt: skip
-        return scrapy.Request(
-            url, callback=self.parse_page, errback=self.failed, dont_filter=dont_filter,
-            meta={"depth_from_home": depth, "candidate": candidate, "listing": depth == 0, **meta},
-        )  # fmt: skip
+        # Candidates are expected articles; any other page may be a listing seen before.
+        meta |= {"depth_from_home": depth, "candidate": candidate, "listing": depth == 0}
+        if not (candidate or dont_filter):
+            meta |= {CONDITIONAL: True, VIA: via}
+        elif via:
+            meta[VIA] = via
+        return scrapy.Request(url, callback=self.parse_page, errback=self.failed,
+                              dont_filter=dont_filter, meta=meta)  # fmt: skip

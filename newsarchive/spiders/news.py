@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.response import get_base_url
 
 from newsarchive import counters
+from newsarchive.conditional import CONDITIONAL, VIA, found_on
 from newsarchive.parsers.article import find_timestamp, matches
 from newsarchive.parsers.page import ArticleReading, read_article_page
 from newsarchive.responses import is_html, page_time, readable
@@ -87,7 +88,7 @@ class NewsSpider(ArchiveSpider):
                 callback=self.parse_listing,
                 errback=self.failed,
                 dont_filter=True,
-                meta={"listing": True},
+                meta={"listing": True, CONDITIONAL: True},
             )
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
@@ -101,6 +102,10 @@ class NewsSpider(ArchiveSpider):
         yield from self.rate_items(response, fetched_at)
         links = self._article_links(response)
         stats.inc_value(counters.LISTING_ARTICLE_LINKS, len(links))
+        if links:
+            # A page with no article link is read whole next time: markup drift keeps showing.
+            self.remember_page(response)
+        via = found_on(response)
         older = self._items_before_since(response, fetched_at)
         archived = too_old = 0
         for url in links:
@@ -125,25 +130,23 @@ class NewsSpider(ArchiveSpider):
                 errback=self.failed,
                 priority=1,
                 encoding=response.encoding,
+                meta={VIA: via},
             )
         if not self.article_budget_left():
             return  # --max-articles reached: further listing pages would be read for nothing
-        if links and too_old == len(links):
-            since = self.limits.since
-            self.logger.info(
-                "%s: every article is older than %s; not paginating", response.url, since
-            )
-            return
-        if links and archived + too_old == len(links) and self.may_stop_early():
-            # Listings are newest first: a page of nothing new means the rest is archived too.
-            self.logger.info("%s: nothing new on this page; not paginating", response.url)
+        if not self.keeps_paginating(
+            response, links=len(links), archived=archived, too_old=too_old
+        ):
             return
         for url in self._page_links(response):
             if self.limits.max_pages and self.listing_pages >= self.limits.max_pages:
                 break
             self.listing_pages += 1
             yield response.follow(
-                url, callback=self.parse_listing, errback=self.failed, meta={"listing": True}
+                url,
+                callback=self.parse_listing,
+                errback=self.failed,
+                meta={"listing": True, CONDITIONAL: True, VIA: via},
             )
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
