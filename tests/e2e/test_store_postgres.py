@@ -177,9 +177,9 @@ def test_kill_9_at_random_moments_against_postgresql_loses_and_doubles_nothing(
 
 def _interrupted_then_rerun(
     store: str, tmp_path: Path, clean: dict[str, Any], interrupt: Callable[[int], None]
-) -> str:
+) -> tuple[str, str]:
     """Interrupt a crawl after its first records, let it end, run again to the end; check
-    that nothing was lost or doubled; the interrupted run's stderr."""
+    that nothing was lost or doubled; the interrupted run's stderr and its run id."""
     out = tmp_path / "archive"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.3) as server:
         process = start_crawl(
@@ -207,7 +207,7 @@ def _interrupted_then_rerun(
     assert_whole_lines(folder)
     _assert_archived_once(archive_state(out), clean, "")
     _assert_store_agrees(store, folder)
-    return stderr
+    return stderr, runs[0]["recovered_runs"][0]
 
 
 def _assert_one_clear_line(stderr: str, out: Path) -> None:
@@ -221,11 +221,12 @@ def _assert_one_clear_line(stderr: str, out: Path) -> None:
 def test_a_cut_connection_stops_the_run_with_one_line_and_the_next_run_completes(
     postgres_url: str, tmp_path: Path, clean: dict[str, Any]
 ) -> None:
-    cut: list[int] = []
-    stderr = _interrupted_then_rerun(
+    cut: list[list[str]] = []
+    stderr, _ = _interrupted_then_rerun(
         postgres_url, tmp_path, clean, lambda pid: cut.append(cut_connections(pid))
     )
-    assert cut == [2]  # the store's connection and the lock's
+    # The store's connection and the lock's, named so that an administrator tells them apart.
+    assert cut == [["newsarchive everyday", "newsarchive lock everyday"]]
     _assert_one_clear_line(stderr, tmp_path / "archive")
 
 
@@ -234,7 +235,7 @@ def test_a_server_restarted_mid_run_stops_it_with_one_line_and_the_next_run_comp
 ) -> None:
     # Not the postgres_url fixture: its connection, held for the test, would not survive.
     with scratch_schema() as store:
-        stderr = _interrupted_then_rerun(store, tmp_path, clean, lambda _: restart_server())
+        stderr, _ = _interrupted_then_rerun(store, tmp_path, clean, lambda _: restart_server())
     _assert_one_clear_line(stderr, tmp_path / "archive")
 
 

@@ -41,16 +41,17 @@ def client_ports(pid: int) -> set[int]:
     return ports
 
 
-def cut_connections(pid: int) -> int:
-    """Terminate, on the server, every session of the process; how many were cut."""
+def cut_connections(pid: int) -> list[str]:
+    """Terminate, on the server, every session of the process; the application names of the
+    sessions cut, sorted."""
     ports = sorted(client_ports(pid))
     with psycopg.connect(SERVER, autocommit=True) as admin:
         rows = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "SELECT application_name, pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE client_addr = '127.0.0.1'::inet AND client_port = ANY(%s)",
             (ports,),
         ).fetchall()
-    return sum(1 for (cut,) in rows if cut)
+    return sorted(name for name, cut in rows if cut)
 
 
 def site_lock_held(store: str, site: str) -> bool:
