@@ -260,4 +260,7 @@ class ArchiveRun:
             and not self.limits.limited
             and counts.listing_pages > 0
             and not stats.get_value(counters.LISTING_FAILED, 0)
+            # Articles another folder's killed run holds: that folder's next run must walk
+            # the listings down to them.
+            and not stats.get_value(counters.ARTICLES_CLAIMED_ELSEWHERE, 0)
         )

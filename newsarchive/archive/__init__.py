@@ -26,6 +26,7 @@ import importlib
 import json
 import logging
 import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -149,9 +150,11 @@ class Archive:
                 self._store_open = True
                 self._recover()
                 # Under the site's lock no other run writes the site: the claims of runs that
-                # were killed between a claim and its line would only hide those articles.
-                self.store.release_claims()
-                self.store.run_began(self.run_id, _utc_now())
+                # were killed between a claim and its line would only hide those articles
+                # (those of runs killed in another folder stay: see release_claims).
+                where = f"{socket.gethostname()}:{self.folder.resolve()}"
+                self.store.release_claims(where)
+                self.store.run_began(self.run_id, _utc_now(), where)
                 self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
                 # Cleared until this run proves otherwise: a kill leaves it cleared for the next.
                 self.store.set_flag(LISTINGS_COMPLETE, False)

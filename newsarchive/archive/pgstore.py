@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 # The version of the tables below; bumped with a migration in _MIGRATIONS.
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 # Each entry migrates the database from the version before it (the first creates it).
 _MIGRATIONS = (
@@ -109,6 +109,9 @@ _MIGRATIONS = (
         PRIMARY KEY (site, url)
     );
     """,
+    # The folder (machine and path) each run writes into: the claims of a run killed in
+    # another folder are kept until a run in that folder has read what it wrote.
+    "ALTER TABLE newsarchive_runs ADD COLUMN folder TEXT;",
 )
 # Any number: the key of the advisory lock that serialises migrations between processes.
 _MIGRATION_LOCK = 0x6E657773
@@ -217,18 +220,27 @@ class PostgresStore:
         self.commit()
         return cursor.rowcount == 1
 
-    def release_claims(self) -> None:
+    def release_claims(self, folder: str) -> None:
         """Forget the claims of runs that are over (called under the site's lock, when no
         other run of the site is writing): a run killed between a claim and its record's line
-        must not keep the article from the next run. The articles table says what is written.
+        must not keep the article from the next run. The articles table says what is written,
+        once the opening run has indexed its folder's files; but a run that wrote into another
+        folder (``run_began``) and never finished may have written lines whose rows were not
+        committed yet, which only a run in that folder can read: its claims are kept, so no
+        other folder archives those versions again, until that folder's next run.
         Committed with the run's first flag, as ``run_began``."""
-        self._change("DELETE FROM newsarchive_claims WHERE site = %s", (self.site,))
-
-    def run_began(self, run_id: str, started_at: str) -> None:
         self._change(
-            "INSERT INTO newsarchive_runs (site, run_id, started_at) VALUES (%s, %s, %s) "
-            "ON CONFLICT DO NOTHING",
-            (self.site, run_id, started_at),
+            "DELETE FROM newsarchive_claims AS claim WHERE site = %s AND NOT EXISTS ("
+            "SELECT 1 FROM newsarchive_runs AS run WHERE run.site = claim.site "
+            "AND run.run_id = claim.run_id AND run.finished_at IS NULL AND run.folder <> %s)",
+            (self.site, folder),
+        )
+
+    def run_began(self, run_id: str, started_at: str, folder: str) -> None:
+        self._change(
+            "INSERT INTO newsarchive_runs (site, run_id, started_at, folder) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (self.site, run_id, started_at, folder),
         )
 
     def run_finished(self, run_id: str, finished_at: str) -> None:
@@ -418,6 +430,7 @@ def where(url: str) -> str:
 
 
 def describe_error(error: psycopg.Error) -> str:
-    """The last line of what the server or the driver said."""
+    """The first line of what the server or the driver said: the message itself (libpq's
+    later lines are hints, such as "before or while processing the request.")."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return lines[-1] if lines else type(error).__name__
+    return lines[0] if lines else type(error).__name__

@@ -114,9 +114,9 @@ class ArchiveStore(Protocol):
 
     def claim(self, article_id: str, version: int, run_id: str) -> bool: ...
 
-    def release_claims(self) -> None: ...
+    def release_claims(self, folder: str) -> None: ...
 
-    def run_began(self, run_id: str, started_at: str) -> None: ...
+    def run_began(self, run_id: str, started_at: str, folder: str) -> None: ...
 
     def run_finished(self, run_id: str, finished_at: str) -> None: ...
 
@@ -298,14 +298,16 @@ class SqliteStore:
             self.commit()
         return cursor.rowcount == 1
 
-    def release_claims(self) -> None:
+    def release_claims(self, folder: str) -> None:
         """Forget the claims of runs that are over (called under the site's lock, when no
         other run of the site is writing): a run killed between a claim and its record's line
         must not keep the article from the next run. The articles table says what is written.
-        Committed with the run's first flag, as ``run_began``."""
+        Every run this file knows wrote into its folder, whose files the opening run has just
+        indexed (``folder`` matters to a store several folders share). Committed with the
+        run's first flag, as ``run_began``."""
         self._change("DELETE FROM claims", ())
 
-    def run_began(self, run_id: str, started_at: str) -> None:
+    def run_began(self, run_id: str, started_at: str, folder: str) -> None:
         self._change(
             "INSERT OR IGNORE INTO runs (run_id, started_at) VALUES (?, ?)", (run_id, started_at)
         )

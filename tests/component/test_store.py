@@ -114,18 +114,19 @@ def test_a_version_is_claimed_once_and_claims_of_finished_runs_are_released(
     # The next run, under the site's lock: a run killed between a claim and its record's line
     # must not keep the article from being archived.
     again = opener()
-    again.release_claims()
+    again.release_claims("crawler-1:/archive/everyday")
     assert again.claim("everyday:1", 1, "r3")
     again.close()
 
 
 def test_runs_are_noted_and_found_by_when_they_started(opener: Opener) -> None:
     store = opener()
-    store.run_began("r1", "2026-12-07T09:59:58.000000Z")
+    store.run_began("r1", "2026-12-07T09:59:58.000000Z", "crawler-1:/a")
     store.run_finished("r1", "2026-12-07T10:00:30.000000Z")
-    store.run_began("r2", "2026-12-07T10:00:05.000000Z")  # killed: it never finishes
+    # r2 is killed: it never finishes
+    store.run_began("r2", "2026-12-07T10:00:05.000000Z", "crawler-1:/a")
     assert store.finished_run_since("2026-12-07T10:00:00.000000Z") is None
-    store.run_began("r3", "2026-12-07T10:00:40.000000Z")
+    store.run_began("r3", "2026-12-07T10:00:40.000000Z", "crawler-1:/a")
     store.run_finished("r3", "2026-12-07T10:01:10.000000Z")
     store.close()
     again = opener()
@@ -197,6 +198,29 @@ def test_a_lock_cut_off_with_its_connection_frees_the_site(
     lock.release(tmp_path / "a" / "everyday")  # closing a cut connection is no error
 
 
+def test_claims_of_a_run_killed_in_another_folder_are_kept_until_that_folder_reads_them(
+    postgres_url: str,
+) -> None:
+    """Machine A's run was killed: its last lines are in A's folder, their rows uncommitted.
+    B must not archive those versions again; A's next run, having read its files, frees them."""
+    store = PostgresStore(postgres_url, site="everyday")
+    store.run_began("a1", "2026-12-07T10:00:00.000000Z", "crawler-a:/archive/everyday")
+    assert store.claim("everyday:1", 1, "a1")  # killed after this: never finished
+    store.run_began("b1", "2026-12-07T10:00:01.000000Z", "crawler-b:/archive/everyday")
+    assert store.claim("everyday:2", 1, "b1")
+    store.run_finished("b1", "2026-12-07T10:00:02.000000Z")
+    store.run_began("b2", "2026-12-07T10:00:03.000000Z", "crawler-b:/archive/everyday")
+    assert store.claim("everyday:3", 1, "b2")  # killed too, in B's folder
+    store.commit()
+    store.release_claims("crawler-b:/archive/everyday")  # B's next run
+    assert not store.claim("everyday:1", 1, "b3")  # still A's
+    assert store.claim("everyday:2", 1, "b3")  # of a finished run
+    assert store.claim("everyday:3", 1, "b3")  # of B's own killed run, whose files B read
+    store.release_claims("crawler-a:/archive/everyday")  # A comes back
+    assert store.claim("everyday:1", 1, "a2")
+    store.close()
+
+
 def test_sites_share_a_database_without_sharing_rows(postgres_url: str) -> None:
     everyday = PostgresStore(postgres_url, site="everyday")
     other = PostgresStore(postgres_url, site="other")
@@ -240,7 +264,7 @@ def test_a_store_of_the_first_version_is_migrated_in_place(postgres_url: str) ->
     store.close()
     with psycopg.connect(postgres_url, autocommit=True) as db:
         versions = [row[0] for row in db.execute("SELECT version FROM newsarchive_schema")]
-    assert versions == [1, 2]
+    assert versions == list(range(1, STORE_VERSION + 1))
 
 
 def test_a_server_that_does_not_answer_is_named_without_the_password() -> None:
