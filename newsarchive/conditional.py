@@ -41,7 +41,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from newsarchive import counters
-from newsarchive.archive import Validators
+from newsarchive.archive import Archive, ArchiveWriteError, Validators
 from newsarchive.run import ArchiveRun
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ __all__ = [
     "ConditionalRequestsMiddleware",
     "NotModified",
     "found_on",
+    "keep_validators",
+    "kept_validators",
     "revalidating",
     "served_validators",
 ]
@@ -92,6 +94,19 @@ def revalidating(crawler: Crawler) -> bool:
         and settings.getfloat("NEWSARCHIVE_RECHECK_DAYS") < 0
         and ArchiveRun.of(crawler).archive.listings_were_complete
     )
+
+
+def kept_validators(archive: Archive, url: str) -> Validators | None:
+    """What the store keeps of the page at ``url``. Through the archive's guard, as its own
+    look-ups go: a store that fails here fails the run, with the one line that says so."""
+    with archive._writing():
+        return archive.store.validators(url)
+
+
+def keep_validators(archive: Archive, url: str, validators: Validators) -> None:
+    """Keep ``validators`` for the page at ``url`` (guarded as ``kept_validators``)."""
+    with archive._writing():
+        archive.store.remember_validators(url, validators)
 
 
 def served_validators(response: Response, lastmod: str | None = None) -> Validators:
@@ -143,7 +158,10 @@ class ConditionalRequestsMiddleware:
         request.meta[_ASKED] = False
         if not self._trusted():
             return
-        known = ArchiveRun.of(self.crawler).archive.store.validators(request.url)
+        try:
+            known = kept_validators(ArchiveRun.of(self.crawler).archive, request.url)
+        except ArchiveWriteError:
+            return  # the store failed: the run is stopping, and says why in one line
         if known is None or not (known.etag or known.last_modified):
             return
         if known.etag:

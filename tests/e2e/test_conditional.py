@@ -146,7 +146,7 @@ def test_an_unchanged_site_file_rerun_is_healthy(tmp_path: Path) -> None:
 
 def test_the_warc_keeps_each_304_with_the_request_that_asked(tmp_path: Path) -> None:
     """A 304 is evidence too: kept as a response to the request that carried the validators;
-    the WARC file reads without a problem and the archive still validates."""
+    the WARC file reads without a problem, the archive still validates, an import skips it."""
     out = tmp_path / "archive"
     with _site() as site:
         _crawl(site, out, "generic")
@@ -166,6 +166,13 @@ def test_the_warc_keeps_each_304_with_the_request_that_asked(tmp_path: Path) -> 
     assert kept == {("response", 304): 10, ("revisit", 200): 3}
     validated = run_cli("validate", str(out))
     assert validated.returncode == 0, validated.stdout
+    # An import of the two runs' WARC files skips the 304s by their reason, and finds every
+    # article the first run fetched.
+    warcs = sorted(str(path) for path in warc.parent.iterdir())
+    imported = run_cli("import", "--generic", "--out", str(tmp_path / "import"), *warcs)
+    assert imported.returncode == 0, imported.stderr
+    assert "records skipped    10 (http_304: 10)" in imported.stdout
+    assert "articles written   30 new" in imported.stdout
 
 
 @pytest.mark.parametrize("spider", sorted(SPIDERS))
