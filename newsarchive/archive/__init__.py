@@ -146,7 +146,8 @@ class Archive:
             with self._writing():
                 lock.acquire(self.folder, self.store_spec)
                 self._locked = True
-                self.store = store_opener(self.store_spec)(self.folder / "state.sqlite3")
+                opener = store_opener(self.store_spec, self.run_id)
+                self.store = opener(self.folder / "state.sqlite3")
                 self._store_open = True
                 self._recover()
                 # Under the site's lock no other run writes the site: the claims of runs that
@@ -400,7 +401,7 @@ def newer_schema_message(folder: Path, version: int) -> str:
     )
 
 
-def store_opener(spec: str) -> Callable[[Path], ArchiveStore]:
+def store_opener(spec: str, run_id: str | None = None) -> Callable[[Path], ArchiveStore]:
     """What opens a site's store from ``NEWSARCHIVE_STORE``: a ``postgresql://`` URL (one
     database for every site, its rows keyed by the site's folder name), or the import path of
     a class built with the path it may keep its state at (``SqliteStore``: ``state.sqlite3``
@@ -413,7 +414,7 @@ def store_opener(spec: str) -> Callable[[Path], ArchiveStore]:
         from newsarchive.archive.pgstore import PostgresStore  # the optional extra
 
         def open_postgres(path: Path) -> ArchiveStore:
-            return PostgresStore(spec, site=path.parent.name)
+            return PostgresStore(spec, site=path.parent.name, run_id=run_id)
 
         return open_postgres
     module, _, name = spec.rpartition(".")

@@ -56,9 +56,10 @@ def is_postgres(store: str | None) -> bool:
     return bool(store) and str(store).startswith(("postgresql://", "postgres://"))
 
 
-def acquire(folder: Path, store: str | None = None) -> None:
+def acquire(folder: Path, store: str | None = None, run_id: str | None = None) -> None:
     """Take the site's lock, or raise ArchiveBusyError if another run holds it: another process
-    on this machine (the folder's ``flock``) or, with a PostgreSQL ``store``, a run anywhere.
+    on this machine (the folder's ``flock``) or, with a PostgreSQL ``store``, a run anywhere
+    (whose lock connection is named after the site and ``run_id``).
 
     A server that cannot be reached raises ``StoreError``, as the store itself would.
     """
@@ -75,7 +76,7 @@ def acquire(folder: Path, store: str | None = None) -> None:
         handle.close()
         raise ArchiveBusyError(f"another run is writing {folder}") from None
     try:
-        connection = _lock_in_store(store, folder.name) if is_postgres(store) else None
+        connection = _lock_in_store(store, folder.name, run_id) if is_postgres(store) else None
     except BaseException:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
@@ -109,17 +110,18 @@ def hold_in_store(url: str, site: str) -> Iterator[None]:
         connection.close()
 
 
-def _lock_in_store(url: str | None, site: str) -> Any:
+def _lock_in_store(url: str | None, site: str, run_id: str | None = None) -> Any:
     """A connection holding the site's session-level advisory lock in the store's database."""
     import psycopg  # the optional extra, present whenever a postgresql:// store is in use
 
-    from newsarchive.archive.pgstore import describe_error, where
+    from newsarchive.archive.pgstore import application_name, describe_error, where
     from newsarchive.archive.store import StoreError, StoreUnreachableError
 
     assert url is not None
     try:
+        name = application_name(site, run_id, "lock")
         connection = psycopg.connect(
-            url, autocommit=True, connect_timeout=10, application_name=f"newsarchive lock {site}"
+            url, autocommit=True, connect_timeout=10, application_name=name
         )
     except psycopg.Error as error:
         reason = f"the store at {where(url)} does not answer ({describe_error(error)})"

@@ -37,6 +37,7 @@ __all__ = [
     "NewerStoreError",
     "PostgresStore",
     "StoreUnreachableError",
+    "application_name",
     "describe_error",
     "where",
 ]
@@ -125,13 +126,18 @@ class PostgresStore:
     """``ArchiveStore`` in PostgreSQL for one site (``site``) of a shared database."""
 
     def __init__(
-        self, url: str, site: str, *, commit_every: int = 1000, commit_seconds: float = 2.0
+        self,
+        url: str,
+        site: str,
+        *,
+        run_id: str | None = None,
+        commit_every: int = 1000,
+        commit_seconds: float = 2.0,
     ) -> None:
         self._where = where(url)
         try:
-            # Named, so that an administrator sees in pg_stat_activity whose connection it is.
             self._db = psycopg.connect(
-                url, connect_timeout=10, application_name=f"newsarchive {site}"
+                url, connect_timeout=10, application_name=application_name(site, run_id)
             )
         except psycopg.OperationalError as error:
             raise StoreUnreachableError(
@@ -417,6 +423,18 @@ def _table(name: str) -> str:
     if name not in TABLES:
         raise ValueError(f"no table {name!r} in the store")
     return f"newsarchive_{name}"
+
+
+def application_name(site: str, run_id: str | None, role: str = "") -> str:
+    """What ``pg_stat_activity`` shows of a run's connection, so that an administrator sees
+    whose it is (the run id names the machine; the same id names the run's files and record)
+    and can end one run's sessions. The server keeps 63 bytes.
+
+    >>> application_name("everyday", "20261207T010000Z-crawler-1-3f2a", "lock")
+    'newsarchive lock everyday 20261207T010000Z-crawler-1-3f2a'
+    """
+    name = " ".join(part for part in ("newsarchive", role, site, run_id) if part)
+    return name.encode()[:63].decode(errors="ignore")
 
 
 def where(url: str) -> str:

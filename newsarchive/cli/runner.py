@@ -73,6 +73,7 @@ def run_crawl(options: CrawlOptions) -> int:
     from scrapy.settings import Settings
 
     from newsarchive import settings as defaults
+    from newsarchive.run import new_run_id
     from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
 
     folder = options.out / options.site.name
@@ -83,10 +84,12 @@ def run_crawl(options: CrawlOptions) -> int:
         status = _check_store(options.store, options.site.name)
         if status is not None:
             return status
+    # Known before the lock, whose connection it names (pg_stat_activity), as the store's does.
+    run_id = options.settings.get("NEWSARCHIVE_RUN_ID") or new_run_id()
     # Taken before anything else, so a second run exits at once and touches nothing; with a
     # PostgreSQL store, a run of the site on any machine sharing it.
     try:
-        lock.acquire(folder, options.store)
+        lock.acquire(folder, options.store, run_id)
     except OSError as error:
         reason = f"{error.filename or folder}: {error.strerror or error}"
         raise UsageError(f"output folder {options.out} is not writable ({reason})") from None
@@ -117,6 +120,7 @@ def run_crawl(options: CrawlOptions) -> int:
             "NEWSARCHIVE_WARC": options.warc,
             **({"NEWSARCHIVE_STORE": options.store} if options.store else {}),
             "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
+            "NEWSARCHIVE_RUN_ID": run_id,
             "LOGSTATS_INTERVAL": 0,
             # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
             # start and reset logger levels; analysts want warnings and progress, not start-up.

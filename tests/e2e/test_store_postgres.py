@@ -222,11 +222,11 @@ def test_a_cut_connection_stops_the_run_with_one_line_and_the_next_run_completes
     postgres_url: str, tmp_path: Path, clean: dict[str, Any]
 ) -> None:
     cut: list[list[str]] = []
-    stderr, _ = _interrupted_then_rerun(
+    stderr, run = _interrupted_then_rerun(
         postgres_url, tmp_path, clean, lambda pid: cut.append(cut_connections(pid))
     )
-    # The store's connection and the lock's, named so that an administrator tells them apart.
-    assert cut == [["newsarchive everyday", "newsarchive lock everyday"]]
+    # The store's connection and the lock's, named after the run (its files carry the id).
+    assert cut == [[f"newsarchive everyday {run}", f"newsarchive lock everyday {run}"]]
     _assert_one_clear_line(stderr, tmp_path / "archive")
 
 
