@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/encoding.py
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/evidence.py
+	$(BIN)/python benchmarks/store.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

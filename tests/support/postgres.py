@@ -28,7 +28,10 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(f"PostgreSQL is not running at {SERVER}")
     with admin:
         admin.execute(f"CREATE SCHEMA {schema}")
-        try:
-            yield f"{SERVER}?options=-csearch_path%3D{schema}"
-        finally:
+    try:
+        yield f"{SERVER}?options=-csearch_path%3D{schema}"
+    finally:
+        # Over a new connection: a test that restarts the server or cuts sessions would have
+        # cut one held for the whole test.
+        with psycopg.connect(SERVER, autocommit=True, connect_timeout=30) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
