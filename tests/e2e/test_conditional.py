@@ -181,16 +181,20 @@ def test_after_a_limited_run_nothing_is_asked_and_every_listing_page_is_read(
 ) -> None:
     """The limited run read what changed and stored its validators (and the new sitemaps'
     dates), but its budget of 2 was spent before every new article was fetched (the generic
-    crawl spent it on two section pages): trusting them would hide the rest behind 304s."""
+    crawl may spend it on section pages): trusting them would hide the rest behind 304s."""
     out = tmp_path / "archive"
     with _site() as site:
         _crawl(site, out, spider)
         site.publish(12)
         limited = _crawl(site, out, spider, "--max-articles", "2")
+        left = ARTICLES + 12 - len(_archived(out, spider))
         full = _crawl(site, out, spider)
     assert any(hit.conditional for hit in limited)  # the run before it was complete
     assert not any(hit.conditional for hit in full)
-    assert _run(out, spider)["articles_new"] == {"site": 10, "generic": 12}[spider]
+    assert left >= 10
+    if spider == "site":
+        assert left == 10
+    assert _run(out, spider)["articles_new"] == left
     assert len(set(_archived(out, spider))) == len(_archived(out, spider)) == ARTICLES + 12
     fetched = {hit.path for hit in full}
     # Every listing page (42 articles: / and /page/1/ to /page/5/), read whole.
