@@ -10,11 +10,13 @@ afterwards; its output goes to ``<out>/<site>/logs/<run id>.log``, so that ours 
 each site starts and one as it ends, then the table of :func:`table`.
 
 Several machines may run the same configuration against the same store at once: a site whose
-lock another run holds exits ``EXIT_BUSY`` and is reported ``busy``; with rounds configured
-(``round``), each process is given the round's start (``--round-start``) and exits
-``EXIT_DONE_THIS_ROUND``, reported ``done``, when a run of the site that started in the round
-has finished, wherever it ran. Neither is a failure (:func:`overall_status`); their log files
-are removed, since they hold one line and would pile up with every round.
+lock another run holds is reported ``busy`` (``EXIT_BUSY``); with a round (``round``, or
+``--round-start``), each process is given the round's start and a site a run of the round has
+finished, wherever it ran, is reported ``done`` (``EXIT_DONE_THIS_ROUND``). Neither is a
+failure (:func:`overall_status`). Both are asked of the site's lock and store before a process
+is started (:func:`_settled`), since with N machines N-1 of every N sites are one or the other;
+a process asks again under the lock, and reports a race lost by its exit status (its log file
+is then removed: it holds one line, and would pile up with every round).
 
 SIGINT or SIGTERM stops starting sites, is passed on to the running processes (each in a
 session of its own, so that a terminal's Ctrl-C reaches them once, through us: a second one
@@ -343,7 +345,12 @@ def _runs_from_end(folder: Path) -> Iterator[dict[str, Any]]:
 
 def _lines_from_end(handle: IO[bytes], chunk: int = 1 << 16) -> Iterator[bytes]:
     """A file's lines, last first, read a chunk at a time from the end: a run log grows by a
-    line a run for years, and the records wanted are the last ones."""
+    line a run for years, and the records wanted are the last ones.
+
+    >>> import io
+    >>> list(_lines_from_end(io.BytesIO(b"first\\nsecond line\\nthird\\n"), chunk=4))
+    [b'third', b'second line', b'first']
+    """
     end = handle.seek(0, os.SEEK_END)
     rest = b""
     while end > 0:
