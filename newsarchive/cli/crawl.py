@@ -218,6 +218,8 @@ def _crawl_all(args: argparse.Namespace) -> int:
     from newsarchive.config import DEFAULT_CONFIG, load_config, parse_round
     from newsarchive.fleet import crawl_all
 
+    if args.target is not None:
+        raise UsageError(f"{args.target!r}: --all crawls the sites of the configuration, no other")
     for dest, (option, default) in args.single_site_options.items():
         if getattr(args, dest) != default:
             raise UsageError(

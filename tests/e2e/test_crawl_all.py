@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from newsarchive.cli import main
 from newsarchive.run import host_name
 from tests.support.fleet_sites import FleetSites, write_fleet
 from tests.support.helpers import ROOT, run_cli
@@ -92,6 +93,67 @@ def _records(*archives: Path) -> dict[str, list[dict[str, Any]]]:
                 record = json.loads(line)
                 found.setdefault(record["site"], []).append(record)
     return found
+
+
+USAGE = [
+    # (arguments, the one line on stderr; CONFIG is the configuration's path)
+    (["crawl", "--all", "--config", "CONFIG", "--max-pages", "3"],
+     "--max-pages does not go with --all: the configuration gives each site its options "
+     "([defaults], or the site's [[sites]] entry)"),
+    (["crawl", "everyday", "--all", "--config", "CONFIG"],
+     "'everyday': --all crawls the sites of the configuration, no other"),
+    (["crawl", "--all", "--config", "CONFIG", "-s", "LOG_LEVEL=INFO"],
+     "-s does not go with --all: the configuration gives each site its options ([defaults], "
+     "or the site's [[sites]] entry)"),
+    (["crawl", "everyday", "--jobs", "2"], "--jobs goes with --all"),
+    (["crawl", "everyday", "--config", "CONFIG"], "--config goes with --all"),
+    (["crawl", "everyday", "--round", "1h"], "--round goes with --all"),
+    (["crawl", "--all", "--config", "CONFIG", "--round", "90"],
+     "--round: '90' is not a length such as \"15m\", \"1h\" or \"1d\""),
+    (["crawl", "--all", "--config", "CONFIG", "--round", "1h",
+      "--round-start", "2026-12-07T13:00Z"],
+     "give --round or --round-start, not both"),
+    (["crawl", "--all", "--config", "CONFIG.missing"],
+     "CONFIG.missing: no such configuration file (give one with --config FILE)"),
+    (["sites", "--config", "CONFIG.missing"],
+     "CONFIG.missing: no such configuration file (give one with --config FILE)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("arguments", "message"), USAGE, ids=[m for _, m in USAGE])
+def test_what_does_not_go_with_all_is_one_line_and_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    config = _config_of_one_site(tmp_path)
+    given = [argument.replace("CONFIG", str(config)) for argument in arguments]
+    assert main(given) == 2
+    assert capsys.readouterr() == (
+        "",
+        f"newsarchive: error: {message.replace('CONFIG', str(config))}\n",
+    )
+    assert not (tmp_path / "archive").exists()  # nothing was crawled, nothing written
+
+
+def test_a_bad_jobs_or_round_start_is_an_argument_error(tmp_path: Path) -> None:
+    config = str(_config_of_one_site(tmp_path))
+    jobs = run_cli("crawl", "--all", "--config", config, "--jobs", "0")
+    assert (jobs.returncode, jobs.stderr.splitlines()[-1]) == (
+        2,
+        "newsarchive crawl: error: argument --jobs: '0' must be 1 or more "
+        "(see 'newsarchive crawl --help')",
+    )
+    start = run_cli("crawl", "--all", "--config", config, "--round-start", "2026-12-07T13:00")
+    assert (start.returncode, start.stderr.splitlines()[-1]) == (
+        2,
+        "newsarchive crawl: error: argument --round-start: '2026-12-07T13:00' gives no UTC offset "
+        "(add Z, or +05:00) (see 'newsarchive crawl --help')",
+    )
+
+
+def _config_of_one_site(folder: Path) -> Path:
+    config = folder / "newsarchive.toml"
+    config.write_text('[[sites]]\nname = "everyday"\n', encoding="utf-8")
+    return config
 
 
 def test_each_site_in_its_own_process_and_a_failing_site_stops_no_other(
