@@ -199,7 +199,7 @@ def load_config(path: Path) -> Config:
         entry = _Entry(reader, ("sites", number), _label(number, table), table)
         entry.check_keys(_SOURCE_KEYS + _OPTIONS)
         site = _configured_site(number, entry, defaults)
-        earlier = folders.setdefault(site.folder, site)
+        earlier = folders.setdefault(site.folder.resolve(), site)
         if earlier is not site:
             raise entry.error(
                 None,
