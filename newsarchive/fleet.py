@@ -237,6 +237,8 @@ class _Fleet:
         if settled is not None:
             self._record(SiteRun(site, None, None, settled, time.monotonic() - began, None))
             return
+        if self.stopped_by:  # the signal came while the store was asked: not started
+            return
         run_id = new_run_id()
         log = site.folder / "logs" / f"{run_id}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
