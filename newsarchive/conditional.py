@@ -14,7 +14,10 @@ Validators are trusted only after a complete run (``Archive.listings_were_comple
 that was killed or limited may have stored a page's validators and not yet fetched the
 articles it listed, so the next one asks nothing and reads every listing page whole. A run that
 re-checks archived articles (``NEWSARCHIVE_RECHECK_DAYS`` of 0 or more) asks nothing either:
-it finds the articles due a re-check on the listing pages, so it must read them.
+it finds the articles due a re-check on the listing pages, so it must read them. And when
+something found through a page fails (an article, a child sitemap), the spider drops the
+validators of the pages it came through (``request.meta[VIA]``), so that the next run reads
+them whole and meets the failed link again instead of a 304.
 
 Why not Scrapy's ``HttpCacheMiddleware`` with ``RFC2616Policy``, which revalidates too: the
 cache answers a 304 with the response it stored, body and all, and hands that to the spider as

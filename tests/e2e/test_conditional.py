@@ -209,7 +209,7 @@ def test_after_a_killed_run_nothing_is_asked(spider: str, tmp_path: Path) -> Non
     with _site() as site:
         _crawl(site, out, spider)
         site.publish(20)
-        site.delay = 0.05  # slow enough to be caught mid-way
+        site.delay = 0.2  # slow enough to be caught mid-way, on a loaded machine too
         mark = len(site.log)
         command = [sys.executable, "-m", "newsarchive", "crawl", site.url, "--out", str(out),
                    *SPIDERS[spider], *FAST]  # fmt: skip
@@ -223,6 +223,7 @@ def test_after_a_killed_run_nothing_is_asked(spider: str, tmp_path: Path) -> Non
             time.sleep(0.01)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        assert len(list(load_runs(out / FOLDERS[spider]))) == 1, "the crawl ended unkilled"
         killed = site.hits(mark)
         site.delay = 0.0
         after = _crawl(site, out, spider)
