@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CONDITIONAL",
     "LASTMOD",
-    "LISTING_NOT_MODIFIED",
-    "SITEMAPS_UNCHANGED",
     "VIA",
     "ConditionalRequestsMiddleware",
     "NotModified",
@@ -78,10 +76,6 @@ LASTMOD = "lastmod"
 _ASKED = "conditional_asked"
 _ASKING_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
-# Counters (to join newsarchive.counters): listing pages, sitemaps and feeds that answered 304,
-# and child sitemaps not fetched because their <lastmod> in the index had not moved.
-LISTING_NOT_MODIFIED = "newsarchive/listing/not_modified"
-SITEMAPS_UNCHANGED = "newsarchive/discovery/sitemaps_unchanged"
 
 
 class NotModified(IgnoreRequest):
@@ -102,14 +96,12 @@ def revalidating(crawler: Crawler) -> bool:
 def kept_validators(archive: Archive, url: str) -> Validators | None:
     """What the store keeps of the page at ``url``. Through the archive's guard, as its own
     look-ups go: a store that fails here fails the run, with the one line that says so."""
-    with archive._writing():
-        return archive.store.validators(url)
+    return archive.validators(url)
 
 
 def keep_validators(archive: Archive, url: str, validators: Validators) -> None:
     """Keep ``validators`` for the page at ``url`` (guarded as ``kept_validators``)."""
-    with archive._writing():
-        archive.store.remember_validators(url, validators)
+    archive.remember_validators(url, validators)
 
 
 def served_validators(response: Response, lastmod: str | None = None) -> Validators:
@@ -178,7 +170,7 @@ class ConditionalRequestsMiddleware:
             return response
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value(LISTING_NOT_MODIFIED)
+        stats.inc_value(counters.LISTING_NOT_MODIFIED)
         # Walked all the same: the page holds what it held when the last complete run read it.
         stats.inc_value(counters.LISTING_PAGES)
         logger.debug("%s: not modified since the last run (304); nothing new there", request.url)

@@ -37,6 +37,7 @@ __all__ = [
     "IMPORT_SKIPPED",
     "LISTING_ARTICLE_LINKS",
     "LISTING_FAILED",
+    "LISTING_NOT_MODIFIED",
     "LISTING_PAGES",
     "MISSING",
     "NEWER_SCHEMA_VERSION",
@@ -46,6 +47,7 @@ __all__ = [
     "QUARANTINED",
     "RATES_NEW",
     "RATES_UNCHANGED",
+    "SITEMAPS_UNCHANGED",
     "SKIPPED_ROBOTS_OR_OFFSITE",
     "STORED_PAGES",
     "WARC_BYTES",
@@ -58,6 +60,10 @@ __all__ = [
 
 LISTING_PAGES = "newsarchive/listing/pages"
 LISTING_ARTICLE_LINKS = "newsarchive/listing/article_links"
+# Listing pages, sitemaps and feeds that answered 304 to "changed since?" (nothing new there),
+# and child sitemaps not fetched because their <lastmod> in the index had not moved.
+LISTING_NOT_MODIFIED = "newsarchive/listing/not_modified"
+SITEMAPS_UNCHANGED = "newsarchive/discovery/sitemaps_unchanged"
 LISTING_FAILED = "newsarchive/listing/failed"
 DISCOVERY_SITEMAPS = "newsarchive/discovery/sitemaps"
 DISCOVERY_FEEDS = "newsarchive/discovery/feeds"
@@ -125,6 +131,8 @@ class RunCounts:
     pages: int = 0
     listing_pages: int = 0
     listing_article_links: int = 0
+    not_modified: int = 0
+    sitemaps_unchanged: int = 0
     articles_requested: int = 0
     articles_skipped_archived: int = 0
     articles_parsed: int = 0
@@ -156,6 +164,8 @@ class RunCounts:
             pages=count("response_received_count") + count(STORED_PAGES),
             listing_pages=count(LISTING_PAGES),
             listing_article_links=count(LISTING_ARTICLE_LINKS),
+            not_modified=count(LISTING_NOT_MODIFIED),
+            sitemaps_unchanged=count(SITEMAPS_UNCHANGED),
             articles_requested=count(ARTICLES_REQUESTED),
             articles_skipped_archived=count(ARTICLES_SKIPPED_ARCHIVED),
             articles_parsed=count(ARTICLES_PARSED),

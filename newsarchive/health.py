@@ -74,7 +74,8 @@ def assess(
         )
     if not counts.listing_pages:
         return Health("unreachable", EXIT_UNREACHABLE, ("no listing page could be fetched",))
-    if not counts.listing_article_links:
+    # A listing page that answered 304 holds what it held when the last run read its links.
+    if not counts.listing_article_links and not counts.not_modified:
         reason = (
             f"{counts.listing_pages} listing page(s) held no article link; has the markup changed?"
         )

@@ -209,6 +209,8 @@ def run_record(
         requests=counts.requests,
         pages=counts.pages,
         listing_pages=counts.listing_pages,
+        not_modified=counts.not_modified,
+        sitemaps_unchanged=counts.sitemaps_unchanged,
         articles_parsed=counts.articles_parsed,
         articles_new=counts.articles_new,
         articles_updated=counts.articles_updated,

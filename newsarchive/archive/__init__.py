@@ -239,6 +239,15 @@ class Archive:
         with self._writing():
             return self.store.claim(article_id, version, self.run_id)
 
+    def validators(self, url: str) -> Validators | None:
+        """What the store keeps of a listing page, sitemap or feed (``newsarchive.conditional``)."""
+        with self._writing():
+            return self.store.validators(url)
+
+    def remember_validators(self, url: str, validators: Validators) -> None:
+        with self._writing():
+            self.store.remember_validators(url, validators)
+
     def touch_article(self, article_id: str, fetched_at: str) -> None:
         with self._writing():
             self.store.touch_article(article_id, fetched_at, self.run_id)

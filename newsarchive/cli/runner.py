@@ -189,7 +189,8 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
     skipped = ", ".join(f"{kind}: {count}" for kind, count in counts.import_skipped.items())
     lines = [
         f"newsarchive: {what} {stats.get('finish_reason', 'ended')} in {elapsed:.1f} s",
-        f"  {'pages read' if options.imports else 'pages fetched':<18} {counts.pages}",
+        f"  {'pages read' if options.imports else 'pages fetched':<18} {counts.pages}"
+        + _unchanged_pages(counts),
         *(
             [f"  records skipped    {sum(counts.import_skipped.values())} ({skipped})"]
             if skipped
@@ -264,6 +265,16 @@ def _evidence_line(counts: RunCounts) -> list[str]:
         f"  pages kept (WARC)  {counts.warc_pages} ({revisits} unchanged, kept as revisits), "
         f"{format_bytes(counts.warc_bytes)}, {format_bytes(counts.warc_bytes_per_page or 0)} a page"
     ]
+
+
+def _unchanged_pages(counts: RunCounts) -> str:
+    """What "changed since?" saved: pages that answered 304, child sitemaps not fetched."""
+    parts = []
+    if counts.not_modified:
+        parts.append(f"{counts.not_modified} unchanged (304)")
+    if counts.sitemaps_unchanged:
+        parts.append(f"{counts.sitemaps_unchanged} sitemaps skipped (lastmod unchanged)")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _fill_in_line(counts: RunCounts) -> list[str]:

@@ -29,7 +29,7 @@ from scrapy.utils.misc import load_object
 
 from newsarchive import counters
 from newsarchive.archive import KnownArticle
-from newsarchive.conditional import CONDITIONAL, LASTMOD, SITEMAPS_UNCHANGED, VIA, found_on
+from newsarchive.conditional import CONDITIONAL, LASTMOD, VIA, found_on
 from newsarchive.parsers.feeds import (
     COMMON_FEED_PATHS,
     Link,
@@ -251,7 +251,7 @@ class GenericSpider(ArchiveSpider):
             if self.revalidating and link.date:
                 known = self.remembered(link.url)
                 if known is not None and known.lastmod == link.date:
-                    self.crawler.stats.inc_value(SITEMAPS_UNCHANGED)
+                    self.crawler.stats.inc_value(counters.SITEMAPS_UNCHANGED)
                     continue
             # A sitemap at a guessed address that does not exist is no error worth counting.
             meta = {"guessed": guessed, CONDITIONAL: True, VIA: via, LASTMOD: link.date}

@@ -384,6 +384,8 @@ def test_rate_and_run_frames() -> None:
         "warc_bytes": "Int64",
         "warc_pages": "Int64",
         "host": "string",
+        "not_modified": "Int64",
+        "sitemaps_unchanged": "Int64",
     }
     assert list(runs.columns) == list(fields("run"))
     assert runs["articles_new"].tolist() == [28, 0]
