@@ -187,6 +187,10 @@ class ArchiveRun:
                 ("max-articles", settings.getint("NEWSARCHIVE_MAX_ARTICLES")),
                 ("since", settings.get("NEWSARCHIVE_SINCE")),
                 ("recheck-days", settings.getint("NEWSARCHIVE_RECHECK_DAYS")),
+                (
+                    "conditional-requests",
+                    "yes" if settings.getbool("NEWSARCHIVE_CONDITIONAL_REQUESTS") else "no",
+                ),
                 ("discovery-depth", settings.getint("NEWSARCHIVE_DISCOVERY_DEPTH")),
             ]
         )
