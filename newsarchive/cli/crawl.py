@@ -207,8 +207,9 @@ def run(args: argparse.Namespace) -> int:
 def default_jobs() -> int:
     """How many sites ``crawl --all`` crawls at a time unless told: two a processor this
     process may use. A crawl waits for the network most of its time (for politeness, most of
-    all), and its processor time is mostly its start-up; benchmarks/fleet.py measured 50 sites
-    on 2 processors 3.1 times as fast as one by one with 4 at a time, 3.2 with 8."""
+    all), and its processor time is mostly its start-up: benchmarks/fleet.py crawled 50 sites
+    on 2 processors 3.2 times as fast as one by one with 4 at a time, 4.0 with 8. Twice the
+    processors, not more: each crawl process holds about 90 MB."""
     return 2 * len(os.sched_getaffinity(0))
 
 
