@@ -396,9 +396,14 @@ def test_two_machines_fifty_sites_once_a_round_and_one_killed_mid_round(
         if site not in killed:
             assert len(fetches) == 1, (site, fetches)
         else:
-            assert sum(at < killed_at for at in fetches) <= 1, (site, fetches)
-            assert sum(at >= killed_at for at in fetches) == 1, (site, fetches)
-            assert records[site][0]["started_at"] >= _utc_second(killed_at)
+            # B's process for the site may have died before it took the site's lock (A then
+            # crawled the site whole before the kill), or in the middle of its crawl (then the
+            # run that completed it began after the kill).
+            before = sum(at < killed_at for at in fetches)
+            after = sum(at >= killed_at for at in fetches)
+            assert (before, after) in ((1, 0), (0, 1), (1, 1)), (site, fetches)
+            if after:
+                assert records[site][0]["started_at"] >= _utc_second(killed_at)
     # Every article is archived once, none lost: a killed crawl's complete lines wait in its
     # .part files for the next run of the site in its folder (C's, for the sites it crawled).
     ids = Counter(
