@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extraction.py
 	$(BIN)/python benchmarks/evidence.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/fleet.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
