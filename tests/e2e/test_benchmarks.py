@@ -8,6 +8,9 @@ import sys
 import pytest
 
 from tests.support.helpers import ROOT
+from tests.support.postgres import postgres_url
+
+__all__ = ["postgres_url"]  # the fixture, used by name
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +29,13 @@ pytestmark = pytest.mark.slow
         ("benchmarks/reread.py", "records/s"),
         # The last figure printed, after all four sections: the import's articles are the crawl's.
         ("benchmarks/evidence.py", "200 written by each import = the crawl's 200"),
+        ("benchmarks/store.py", "a full crawl of 20 articles into a fresh archive"),
+        ("benchmarks/fleet.py", "crawl --all --jobs 4"),
     ],
 )
-def test_benchmark_runs_quick(script: str, expected: str) -> None:
+def test_benchmark_runs_quick(
+    script: str, expected: str, postgres_url: str  # benchmarks/store.py's server must be up
+) -> None:
     result = subprocess.run(
         [sys.executable, script, "--quick"],
         cwd=ROOT,
