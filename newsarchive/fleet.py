@@ -41,7 +41,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-from newsarchive.archive import DEFAULT_STORE, ArchiveBusyError, lock, store_opener
+from newsarchive.archive import ArchiveBusyError, finished_run_since, lock
 from newsarchive.config import ConfiguredSite, round_start
 from newsarchive.health import (
     EXIT_BUSY,
@@ -229,7 +229,7 @@ class _Fleet:
 
     def _start(self, site: ConfiguredSite) -> None:
         # Here, not at the top: Scrapy comes with it, and 'newsarchive sites' stays instant.
-        from newsarchive.run import new_run_id
+        from newsarchive.runids import new_run_id
 
         began = time.monotonic()
         since = self.round_start(site)
@@ -292,7 +292,6 @@ def _settled(site: ConfiguredSite, since: datetime | None) -> int | None:
     or the other, and a crawl process costs a second of a processor before it knows. Only a
     shortcut: the process asks both again under the site's lock, as for a single crawl."""
     store = site.options.store
-    local = site.folder / "state.sqlite3"
     try:
         lock.acquire(site.folder, store)
     except ArchiveBusyError:
@@ -300,14 +299,9 @@ def _settled(site: ConfiguredSite, since: datetime | None) -> int | None:
     except _CANNOT_TELL:
         return None
     try:
-        if since is None or not (store or local.exists()):
+        if since is None:
             return None
-        opened = store_opener(store or DEFAULT_STORE)(local)
-        try:
-            instant = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            done = opened.finished_run_since(instant) is not None
-        finally:
-            opened.close()
+        done = finished_run_since(site.folder, store, since) is not None
         return EXIT_DONE_THIS_ROUND if done else None
     except _CANNOT_TELL:
         return None

@@ -16,9 +16,6 @@ recovers its complete lines, as after a kill). An archive a newer newsarchive wr
 from __future__ import annotations
 
 import logging
-import re
-import secrets
-import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, Protocol, runtime_checkable
@@ -39,10 +36,11 @@ from newsarchive.evidence.warcfiles import readable_encodings, warcinfo_fields
 from newsarchive.health import EXIT_FAILED, EXIT_USAGE, assess
 from newsarchive.limits import CrawlLimits
 from newsarchive.records import run_record
+from newsarchive.runids import host_name, new_run_id
 from newsarchive.sites import Site
 from newsarchive.version import __version__
 
-__all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun", "host_name", "new_run_id"]
+__all__ = ["NEWER_SCHEMA", "WRITE_FAILED", "ArchiveRun"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,25 +49,6 @@ WRITE_FAILED = "archive_write_failed"
 # ... and of one that did not start: a newer newsarchive wrote the archive (higher schema_version).
 NEWER_SCHEMA = "archive_schema_newer"
 WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
-
-
-def new_run_id(now: datetime | None = None, host: str | None = None) -> str:
-    """Sortable and unique: UTC start time, the machine's short name and a random suffix, so
-    that files several machines write into one folder never share a name.
-
-    >>> new_run_id(datetime(2025, 12, 11, 13, 0, tzinfo=UTC), "crawler-1")[:-4]
-    '20251211T130000Z-crawler-1-'
-    """
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
-    return f"{moment:%Y%m%dT%H%M%SZ}-{host or host_name()}-{secrets.token_hex(2)}"
-
-
-def host_name() -> str:
-    """This machine's short name as run ids carry it: the first label of its host name, in
-    lower-case letters, digits and single hyphens (``Crawler_1.example.org`` → ``crawler-1``).
-    """
-    label = socket.gethostname().split(".")[0].lower()
-    return "-".join(re.findall(r"[a-z0-9]+", label))[:40].strip("-") or "host"
 
 
 @runtime_checkable

@@ -107,7 +107,7 @@ NEWSARCHIVE_DIR = "archive"
 # Name of the built-in site to crawl when a spider is started without one (scrapy crawl news).
 NEWSARCHIVE_SITE = ""
 # The run's id in runs.jsonl and in each record's run_id; empty: its UTC start time plus a
-# random suffix (newsarchive.run.new_run_id).
+# random suffix (newsarchive.runids.new_run_id).
 NEWSARCHIVE_RUN_ID = ""
 # Limits an analyst sets from the command line; 0 means no limit (read by
 # newsarchive.limits.CrawlLimits, with the re-check and discovery-depth settings below).

@@ -63,6 +63,7 @@ __all__ = [
     "ArchiveStore",
     "ArchiveWriteError",
     "KnownArticle",
+    "finished_run_since",
     "RateKey",
     "SqliteStore",
     "Validators",
@@ -81,6 +82,9 @@ LISTINGS_COMPLETE = "listings_complete"
 _REMEMBERED_RATE_KEYS = 4096
 # How much of the end of runs.jsonl holds its last record (see newer_schema_version).
 _TAIL_BYTES = 1 << 16
+# How the store writes the instants runs began and finished at: ISO 8601 to the microsecond,
+# UTC, so that they compare as text.
+_INSTANT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # The store of a site's records unless --store or NEWSARCHIVE_STORE names another.
 DEFAULT_STORE = "newsarchive.archive.store.SqliteStore"
 
@@ -431,8 +435,23 @@ def store_opener(spec: str, run_id: str | None = None) -> Callable[[Path], Archi
     return opener
 
 
+def finished_run_since(folder: Path, store: str | None, moment: datetime) -> str | None:
+    """The id of a run of the site in ``folder`` that started at or after ``moment`` and
+    finished, as the site's store (``store``, or the folder's ``state.sqlite3``) remembers it:
+    the round's work done, here or on another machine sharing the store. The caller holds the
+    site's lock, or takes the answer as a hint."""
+    local = folder / "state.sqlite3"
+    if store is None and not local.exists():
+        return None  # never crawled into this folder: nothing to open, nothing to create
+    opened = store_opener(store or DEFAULT_STORE)(local)
+    try:
+        return opened.finished_run_since(moment.astimezone(UTC).strftime(_INSTANT))
+    finally:
+        opened.close()
+
+
 def _utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime(_INSTANT)
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

@@ -13,19 +13,18 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsarchive import counters
 from newsarchive.analysis.stats import format_bytes
 from newsarchive.archive import (
-    DEFAULT_STORE,
     ArchiveWriteError,
+    finished_run_since,
     lock,
     newer_schema_message,
     newer_schema_version,
-    store_opener,
 )
 from newsarchive.archive.store import StoreError
 from newsarchive.cli.common import UsageError
@@ -68,13 +67,7 @@ class CrawlOptions:
 
 
 def run_crawl(options: CrawlOptions) -> int:
-    # Scrapy is imported here, not at the top: 'newsarchive sites' and '--help' stay instant.
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from newsarchive import settings as defaults
-    from newsarchive.run import new_run_id
-    from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
+    from newsarchive.runids import new_run_id
 
     folder = options.out / options.site.name
     version = newer_schema_version(folder)
@@ -98,7 +91,7 @@ def run_crawl(options: CrawlOptions) -> int:
         return EXIT_UNREACHABLE
     try:
         if options.round_start is not None:
-            done_by = _finished_since(folder, options.store, options.round_start)
+            done_by = finished_run_since(folder, options.store, options.round_start)
             if done_by is not None:
                 print(
                     f"newsarchive: {options.site.name} was crawled in this round already "
@@ -106,6 +99,14 @@ def run_crawl(options: CrawlOptions) -> int:
                     "nothing to do"
                 )
                 return EXIT_DONE_THIS_ROUND
+        # Scrapy is imported only now: 'newsarchive sites' and '--help' stay instant, and a run
+        # that finds its site busy or done this round exits before paying for it.
+        from scrapy.crawler import CrawlerProcess
+        from scrapy.settings import Settings
+
+        from newsarchive import settings as defaults
+        from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
+
         settings = Settings()
         settings.setmodule(defaults, priority="project")
         # The site file's [throttle] over our defaults, under anything given with -s.
@@ -212,16 +213,6 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"read_json('{articles_glob}') ORDER BY published_at DESC\""
     )
     return "\n".join(lines)
-
-
-def _finished_since(folder: Path, store: str | None, moment: datetime) -> str | None:
-    """The id of a run of the site that started at or after ``moment`` and finished."""
-    opened = store_opener(store or DEFAULT_STORE)(folder / "state.sqlite3")
-    try:
-        instant = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        return opened.finished_run_since(instant)
-    finally:
-        opened.close()
 
 
 def _check_store(spec: str, site: str) -> int | None:

@@ -31,7 +31,7 @@ from newsarchive.evidence.reader import WarcEntry, WarcReadError, read_record_at
 from newsarchive.evidence.warcfiles import WARC_FOLDER, WARC_SUFFIX
 from newsarchive.health import assess
 from newsarchive.records import article_record, content_hash, rate_record, rate_value, run_record
-from newsarchive.run import host_name, new_run_id
+from newsarchive.runids import host_name, new_run_id
 from newsarchive.schema import problem
 from newsarchive.sites import (
     Site,

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from newsarchive.cli import main
-from newsarchive.run import host_name
+from newsarchive.runids import host_name
 from tests.support.fleet_sites import FleetSites, write_fleet
 from tests.support.helpers import ROOT, run_cli
 from tests.support.postgres import postgres_url
