@@ -21,6 +21,7 @@ import pytest
 from newsarchive.analysis import load_runs
 from newsarchive.demo import DemoServer
 from newsarchive.evidence.reader import WarcProblem, read_record_at, read_warc
+from tests.support.crawls import archive_state, lines_in
 from tests.support.helpers import DEMO_SITE, FAST, ROOT, read_jsonl, run_cli
 from tests.support.locks import lock_is_held
 
@@ -48,19 +49,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _archive_state(out: Path) -> dict[str, Any]:
-    """Every record of the archive, as a researcher would load it, minus fetch times."""
-    folder = out / "everyday"
-    articles = read_jsonl(folder / "articles")
-    rates = read_jsonl(folder / "rates")
-    return {
-        "articles": sorted(
-            (r["id"], r["version"], r["content_hash"], r["published_at"]) for r in articles
-        ),
-        "rates": sorted((r["currency"], r["as_of"], r["rate"], r["change"]) for r in rates),
-    }
 
 
 def test_rerun_archives_exactly_what_is_new_or_changed(tmp_path: Path) -> None:
@@ -134,7 +122,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -
     clean_out = tmp_path / "clean"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True) as server:
         assert _crawl(server, clean_out).returncode == 0
-    clean = _archive_state(clean_out)
+    clean = archive_state(clean_out)
 
     seed = random.randrange(1_000_000)
     rnd = random.Random(seed)
@@ -169,7 +157,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path) -
         assert data.endswith(b"\n"), (seed, path)
         for line in data.decode("utf-8").splitlines():
             json.loads(line)  # every line whole and valid
-    state = _archive_state(out)
+    state = archive_state(out)
     assert state == clean, f"seed {seed}"
     ids = [(a, v) for a, v, _, _ in state["articles"]]
     assert len(ids) == len(set(ids)), f"duplicates (seed {seed})"
@@ -259,11 +247,6 @@ def test_markup_drift_is_an_exit_status(
     assert runs[-1]["exit_status"] == status
 
 
-def _lines_in(folder: Path) -> int:
-    """Whole lines written so far to a folder's archive files, published or not."""
-    return sum(path.read_bytes().count(b"\n") for path in folder.glob("*.jsonl*"))
-
-
 def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
     out = tmp_path / "archive"
     with DemoServer(DEMO_SITE, port=0, virtual_clock=True, delay=0.1) as server:
@@ -280,7 +263,7 @@ def test_resume_continues_an_interrupted_crawl(tmp_path: Path) -> None:
         # Ctrl-C once a few articles are written (not after a fixed time: a loaded machine may
         # not have started crawling by then). Scrapy stops cleanly, the queue is kept.
         deadline = time.monotonic() + 60
-        while _lines_in(out / "everyday" / "articles") < 3:
+        while lines_in(out / "everyday" / "articles") < 3:
             assert process.poll() is None, "the first run ended before it could be interrupted"
             assert time.monotonic() < deadline, "the first run wrote nothing"
             time.sleep(0.05)
