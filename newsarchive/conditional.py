@@ -44,7 +44,7 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from newsarchive import counters
-from newsarchive.archive import Archive, ArchiveWriteError, Validators
+from newsarchive.archive import ArchiveWriteError, Validators
 from newsarchive.run import ArchiveRun
 
 if TYPE_CHECKING:
@@ -57,8 +57,6 @@ __all__ = [
     "ConditionalRequestsMiddleware",
     "NotModified",
     "found_on",
-    "keep_validators",
-    "kept_validators",
     "revalidating",
     "served_validators",
 ]
@@ -91,17 +89,6 @@ def revalidating(crawler: Crawler) -> bool:
         and settings.getfloat("NEWSARCHIVE_RECHECK_DAYS") < 0
         and ArchiveRun.of(crawler).archive.listings_were_complete
     )
-
-
-def kept_validators(archive: Archive, url: str) -> Validators | None:
-    """What the store keeps of the page at ``url``. Through the archive's guard, as its own
-    look-ups go: a store that fails here fails the run, with the one line that says so."""
-    return archive.validators(url)
-
-
-def keep_validators(archive: Archive, url: str, validators: Validators) -> None:
-    """Keep ``validators`` for the page at ``url`` (guarded as ``kept_validators``)."""
-    archive.remember_validators(url, validators)
 
 
 def served_validators(response: Response, lastmod: str | None = None) -> Validators:
@@ -154,7 +141,7 @@ class ConditionalRequestsMiddleware:
         if not self._trusted():
             return
         try:
-            known = kept_validators(ArchiveRun.of(self.crawler).archive, request.url)
+            known = ArchiveRun.of(self.crawler).archive.validators(request.url)
         except ArchiveWriteError:
             return  # the store failed: the run is stopping, and says why in one line
         if known is None or not (known.etag or known.last_modified):

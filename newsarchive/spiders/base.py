@@ -23,8 +23,6 @@ from newsarchive.conditional import (
     CONDITIONAL,
     VIA,
     NotModified,
-    keep_validators,
-    kept_validators,
     revalidating,
     served_validators,
 )
@@ -204,7 +202,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def remembered(self, url: str) -> Validators | None:
         """What the store keeps of the listing page, sitemap or feed at ``url``, if anything."""
-        return kept_validators(self.run.archive, url)
+        return self.run.archive.validators(url)
 
     def remember_page(
         self, response: Response, *, lastmod: str | None = None, validated: bool = True
@@ -217,7 +215,7 @@ class ArchiveSpider(scrapy.Spider):
         (``count_failure``) after, never before.
         """
         kept = served_validators(response, lastmod) if validated else Validators(lastmod=lastmod)
-        keep_validators(self.run.archive, response.url, kept)
+        self.run.archive.remember_validators(response.url, kept)
 
     def _forget_walk(self, request: Request) -> None:
         """Something found through these pages failed: the next run reads them whole (their
@@ -227,7 +225,7 @@ class ArchiveSpider(scrapy.Spider):
             urls.append(request.url)
         for url in dict.fromkeys(urls):
             if self.remembered(url) is not None:
-                keep_validators(self.run.archive, url, Validators())
+                self.run.archive.remember_validators(url, Validators())
 
     def due_for_recheck(self, known: KnownArticle, now: datetime) -> bool:
         if self.limits.recheck_days < 0:
