@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import math
 import random
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import lru_cache
@@ -149,6 +150,7 @@ class Edition:
     new: int = 0
     base: str = ""
     per_sitemap: int = PER_SITEMAP
+    per_page: int = PER_PAGE
 
     @property
     def numbers(self) -> range:
@@ -165,10 +167,11 @@ class Edition:
 
     def listing(self, page: int) -> Page | None:
         numbers = self.numbers
-        pages = (len(numbers) + PER_PAGE - 1) // PER_PAGE
+        size = self.per_page
+        pages = (len(numbers) + size - 1) // size
         if not 1 <= page <= pages:
             return None
-        shown = numbers[(page - 1) * PER_PAGE : page * PER_PAGE]
+        shown = numbers[(page - 1) * size : page * size]
         links = "".join(f'<a href="/page/{n}/">{n}</a> ' for n in range(1, min(pages, 10) + 1))
         nxt = (
             f'<span class="nav-next"><a href="/page/{page + 1}/">Вперед</a></span>'
@@ -331,9 +334,9 @@ def crawl_command(url: str, out: str, *overrides: str, site: str | None = "every
     return command
 
 
-def site_paths(count: int) -> list[str]:
+def site_paths(count: int, per_page: int = PER_PAGE) -> list[str]:
     """Every path a crawl of the site fetches: robots.txt, listing pages, articles."""
-    pages = (count + PER_PAGE - 1) // PER_PAGE
+    pages = (count + per_page - 1) // per_page
     return [
         "/robots.txt",
         "/",
@@ -342,14 +345,45 @@ def site_paths(count: int) -> list[str]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Hit:
     """One request the site answered: its path, the status sent, and whether it asked
-    "changed since?" (``If-None-Match`` or ``If-Modified-Since``)."""
+    "changed since?" (``If-None-Match`` or ``If-Modified-Since``).
+
+    ``started`` and ``finished`` are ``time.monotonic()`` when the request arrived and once the
+    body was written (``None`` while it is being written): what :func:`rate` and
+    :func:`max_in_flight` measure a crawl's politeness from. They take no part in ``==``.
+    """
 
     path: str
     status: int
     conditional: bool
+    started: float = field(default=0.0, compare=False)
+    finished: float | None = field(default=None, compare=False)
+
+
+def max_in_flight(hits: Iterable[Hit]) -> int:
+    """The most requests the site was answering at one moment (one still being answered
+    counts until the end); a request that ends as another arrives is not counted twice."""
+    events = sorted(
+        event
+        for hit in hits
+        for event in ((hit.started, 1), (math.inf if hit.finished is None else hit.finished, -1))
+    )  # at one instant an end (-1) sorts before an arrival (+1)
+    most = current = 0
+    for _, step in events:
+        current += step
+        most = max(most, current)
+    return most
+
+
+def rate(hits: Iterable[Hit]) -> float:
+    """Requests per second over the span from the first arrival to the last answer written."""
+    done = [(hit.started, hit.finished) for hit in hits if hit.finished is not None]
+    if not done:
+        return 0.0
+    span = max(end for _, end in done) - min(start for start, _ in done)
+    return len(done) / span if span > 0 else math.inf
 
 
 Validating = Literal["none", "honoured", "ignored"]
@@ -369,7 +403,8 @@ class SyntheticSite(LocalServer):
     answers 200. A path in ``forced`` gets its status whatever the request asked (an empty
     body): a 304 as from a broken cache in front of the site, a 500 from a failing backend
     (the dict may change while the site serves). ``delay`` seconds pass before each answer
-    (a slow site, for tests that must catch a crawl mid-way).
+    (a slow site, for tests that must catch a crawl mid-way). ``per_page`` articles to a
+    listing page (a big site on few pages).
     """
 
     def __init__(
@@ -381,9 +416,11 @@ class SyntheticSite(LocalServer):
         per_sitemap: int = PER_SITEMAP,
         forced: Mapping[str, int] | None = None,
         delay: float = 0.0,
+        per_page: int = PER_PAGE,
     ) -> None:
         self.count = count
         self.delay = delay
+        self.per_page = per_page
         self.new = 0
         self.per_sitemap = per_sitemap
         self.validators = validators
@@ -397,6 +434,7 @@ class SyntheticSite(LocalServer):
             disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
+                started = time.monotonic()
                 if site.delay:
                     time.sleep(site.delay)
                 path = self.path.split("?", 1)[0]
@@ -418,7 +456,8 @@ class SyntheticSite(LocalServer):
                     del headers["Content-Type"]
                 else:
                     status, body = page.status, page.body
-                site.log.append(Hit(path, status, any(asked)))
+                hit = Hit(path, status, any(asked), started)
+                site.log.append(hit)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -426,6 +465,7 @@ class SyntheticSite(LocalServer):
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                hit.finished = time.monotonic()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -439,7 +479,7 @@ class SyntheticSite(LocalServer):
     def edition(self) -> Edition:
         """What the site serves now."""
         base = self.url.rstrip("/")
-        return Edition(self.count, self.new, base, self.per_sitemap)
+        return Edition(self.count, self.new, base, self.per_sitemap, self.per_page)
 
     def publish(self, articles: int) -> None:
         """Put ``articles`` new articles on top of the site (every listing page shifts)."""
@@ -453,7 +493,7 @@ class SyntheticSite(LocalServer):
     def warm(self) -> int:
         """Render every page into memory; returns their total size in bytes."""
         edition = self.edition()
-        for path in site_paths(self.count):
+        for path in site_paths(self.count, self.per_page):
             self.pages[path] = edition.render(path)
         return sum(len(page.body) for page in self.pages.values())
 
