@@ -108,6 +108,11 @@ EXIT_STATUS = "newsarchive/exit_status"
 FILES = "newsarchive/files"
 WRITE_ERROR = "newsarchive/write_error"
 NEWER_SCHEMA_VERSION = "newsarchive/newer_schema_version"
+# A crawl with workers (newsarchive.frontier): requests this worker took from the shared queue,
+# requests of ended leases it handed back to the queue, and why Redis failed under it.
+FRONTIER_LEASED = "newsarchive/frontier/leased"
+FRONTIER_REQUEUED = "newsarchive/frontier/requeued"
+FRONTIER_ERROR = "newsarchive/frontier/error"
 
 
 def by_prefix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:

@@ -26,6 +26,7 @@ __all__ = [
     "EXIT_DONE_THIS_ROUND",
     "EXIT_FAILED",
     "EXIT_FIELDS_MISSING",
+    "EXIT_FRONTIER_LOST",
     "EXIT_INVALID_RECORDS",
     "EXIT_NOTHING_PARSED",
     "EXIT_OK",
@@ -47,6 +48,9 @@ EXIT_INVALID_RECORDS = 7
 # Not a health: the site was crawled in this round already, by another process or machine
 # (``newsarchive crawl --round-start``, which ``crawl --all`` passes when a round is set).
 EXIT_DONE_THIS_ROUND = 8
+# Not a health either: the shared frontier (Redis) of a crawl with workers went away mid-crawl.
+# What was archived is kept; the same command, once Redis is back, goes on with the crawl.
+EXIT_FRONTIER_LOST = 9
 
 # Fields whose absence on many articles means the site's markup moved under our selectors.
 REQUIRED_FIELDS = ("title", "body", "published_at")

@@ -116,6 +116,8 @@ class ArchiveRun:
                 else None
             ),
             warc_info=self._warcinfo(spider, run_id),
+            worker=settings.get("NEWSARCHIVE_WORKER") or None,
+            listings_complete=settings.getbool("NEWSARCHIVE_LISTINGS_COMPLETE"),
         )
         try:
             archive.open()
@@ -214,7 +216,10 @@ class ArchiveRun:
         stats.set_value(counters.FILES, [str(path) for path in files])
         stats.set_value(counters.HEALTH, health.status)
         stats.set_value(counters.HEALTH_REASONS, list(health.reasons))
-        stats.set_value(counters.EXIT_STATUS, health.exit_status)
+        if stats.get_value(counters.FRONTIER_ERROR) is None:
+            stats.set_value(counters.EXIT_STATUS, health.exit_status)
+        if archive.worker is not None:
+            return  # the crawl's coordinator judges the run and writes its record
         if self._walked_all_listings():
             archive.mark_listings_complete()
         archive.append_run(

@@ -148,3 +148,16 @@ NEWSARCHIVE_DISCOVERY_DEPTH = 2
 # An archive file is closed and published (renamed to *.jsonl) after this many records, so a
 # crawl that runs for hours shows its results before it ends and a crash loses no closed file.
 NEWSARCHIVE_ROLL_RECORDS = 5000
+
+# --- A crawl with workers on a shared frontier (newsarchive crawl --workers, newsarchive worker;
+# see newsarchive.frontier). Set by the command for its worker processes, not by hand, but
+# NEWSARCHIVE_FRONTIER_LEASE. ---
+# The Redis server holding the frontier, and this process's worker id there ("": no frontier).
+NEWSARCHIVE_REDIS_URL = ""
+NEWSARCHIVE_WORKER = ""
+# Seconds a worker's request stays leased to it without a renewal (a live worker renews every
+# third of it): a killed worker's requests go back to the queue this long after it died.
+NEWSARCHIVE_FRONTIER_LEASE = 60.0
+# What the coordinator read when it opened the archive: whether the last run walked every
+# listing page (the workers may then stop paginating at a page of nothing new).
+NEWSARCHIVE_LISTINGS_COMPLETE = False

@@ -108,9 +108,16 @@ class Archive:
         on_failure: Callable[[ArchiveWriteError], None] | None = None,
         warc_max_bytes: int | None = None,
         warc_info: dict[str, str] | None = None,
+        worker: str | None = None,
+        listings_complete: bool = False,
     ) -> None:
         self.folder = root / site
         self.run_id = run_id
+        # One of the workers of a crawl that shares a frontier (newsarchive.frontier): its
+        # coordinator holds the lock, recovers the folder and writes the run record; the
+        # worker only writes its own files, named <run id>.<worker>-NNNN.
+        self.worker = worker
+        self.stem = run_id if worker is None else f"{run_id}.{worker}"
         self.roll_records = roll_records
         # What remembers the site's records (a class path or a postgresql:// URL); with a
         # PostgreSQL store the site's lock is taken there too, for every machine to see.
@@ -126,14 +133,14 @@ class Archive:
         # Whether the last run walked the listings down to what was already archived. If not
         # (killed, limited, a listing page failed), older articles may be missing below the
         # newest ones, and this run must not stop at the first page of nothing new.
-        self.listings_were_complete = False
+        self.listings_were_complete = listings_complete
         self._locked = False
         self._writers: dict[str, JsonlWriter] = {}
         # Every page as received, when the run keeps evidence (None: --no-warc).
         self.warc = (
             WarcFiles(
                 self.folder / warcfiles.WARC_FOLDER,
-                run_id,
+                self.stem,
                 max_bytes=warc_max_bytes,
                 info=warc_info or {},
             )
@@ -145,7 +152,19 @@ class Archive:
         # per currency and day), kept in step with the store by ``_remember``.
         self._rates: dict[RateKey, str | None] = {}
 
-    def open(self) -> None:
+    def open(self, *, joining: bool = False) -> None:
+        """Lock the site, recover what killed runs left, and begin this run in the store.
+
+        A worker of a crawl with workers (``worker``), and a process ``joining`` such a crawl
+        on another machine, only open the store: the crawl's coordinator did the rest.
+        """
+        if joining or self.worker is not None:
+            with self._writing():
+                self.store = store_opener(self.store_spec, self.run_id)(
+                    self.folder / "state.sqlite3"
+                )
+                self._store_open = True
+            return
         try:
             with self._writing():
                 lock.acquire(self.folder, self.store_spec)
@@ -226,7 +245,7 @@ class Archive:
         if writer is None:
             writer = JsonlWriter(
                 self.folder / folder,
-                self.run_id,
+                self.stem,
                 roll_records=self.roll_records,
                 compress=self.compress,
             )
@@ -348,33 +367,72 @@ class Archive:
             if key in self._rates:
                 self._rates[key] = value
 
+    def publish_leftovers(self) -> set[str]:
+        """Publish the complete lines and WARC records of the files runs left unfinished (no
+        process may be writing them: the caller holds the folder's lock and its workers have
+        exited); the runs that left them."""
+        recovered: set[str] = set()
+        for folder in (*KINDS.values(), QUARANTINE):
+            for path in publish_leftovers(self.folder / folder):
+                recovered.add(run_of_file(path))
+        for path in warcfiles.publish_leftovers(self.folder / warcfiles.WARC_FOLDER):
+            recovered.add(run_of_file(path))
+        return recovered
+
+    def recover_workers(self) -> list[Path]:
+        """At the end of a crawl with workers, once this folder's workers have exited: publish
+        what a killed one left, index every file of the run into the store, and return the
+        run's files in the folder (the run record lists them)."""
+        with self._writing():
+            self.publish_leftovers()
+            self._index_files()
+        return [
+            path
+            for folder in (*KINDS.values(), QUARANTINE)
+            for path in archive_files([self.folder / folder])
+            if run_of_file(path) == self.run_id
+        ] + [
+            path
+            for path in sorted((self.folder / warcfiles.WARC_FOLDER).glob(f"*{warcfiles.WARC_SUFFIX}"))
+            if run_of_file(path) == self.run_id
+        ]
+
     def _recover(self) -> None:
         """Publish what a killed run left and index every file the store has not seen."""
         if (self.folder / RUNS_FILE).exists():
             trim_torn_line(self.folder / RUNS_FILE)
-        recovered: set[str] = set()
-        for folder in (*KINDS.values(), QUARANTINE):
-            for path in publish_leftovers(self.folder / folder):
-                recovered.add(path.name.rsplit("-", 1)[0])
-        for path in warcfiles.publish_leftovers(self.folder / warcfiles.WARC_FOLDER):
-            recovered.add(path.name.rsplit("-", 1)[0])
+        recovered = self.publish_leftovers()
+        self._index_files()
+        self.recovered_runs = sorted(recovered - {self.run_id})
+        for run in self.recovered_runs:
+            logger.warning(
+                "run %s was killed before it finished; its complete records were kept", run
+            )
+
+    def _index_files(self) -> None:
+        """Remember the records of every file the store has not indexed yet."""
         for folder in KINDS.values():
             for path in archive_files([self.folder / folder]):
                 name = _index_name(self.folder, path)
                 if self.store.is_indexed(name):
                     continue
                 count = 0
-                run = path.name.rsplit("-", 1)[0]  # <run id>-NNNN.jsonl
+                run = run_of_file(path)
                 for record in read_records(path):
                     self._remember(record, run)
                     count += 1
                 self.store.mark_indexed(name)
                 logger.info("indexed %d records of %s into the archive's store", count, path)
-        self.recovered_runs = sorted(recovered)
-        for run in self.recovered_runs:
-            logger.warning(
-                "run %s was killed before it finished; its complete records were kept", run
-            )
+
+
+def run_of_file(path: Path) -> str:
+    """The run that wrote an archive file: ``<run id>-NNNN`` or, by a worker of a crawl that
+    shares a frontier, ``<run id>.<worker>-NNNN`` (run ids hold no dot).
+
+    >>> run_of_file(Path("20261207T010000Z-crawler-1-3f9a.w2-0001.jsonl"))
+    '20261207T010000Z-crawler-1-3f9a'
+    """
+    return path.name.rsplit("-", 1)[0].split(".", 1)[0]
 
 
 def newer_schema_version(folder: Path) -> int | None:

@@ -56,10 +56,16 @@ def is_postgres(store: str | None) -> bool:
     return bool(store) and str(store).startswith(("postgresql://", "postgres://"))
 
 
-def acquire(folder: Path, store: str | None = None, run_id: str | None = None) -> None:
+def acquire(
+    folder: Path, store: str | None = None, run_id: str | None = None, *, shared: bool = False
+) -> None:
     """Take the site's lock, or raise ArchiveBusyError if another run holds it: another process
     on this machine (the folder's ``flock``) or, with a PostgreSQL ``store``, a run anywhere
     (whose lock connection is named after the site and ``run_id``).
+
+    ``shared``: the store's lock is taken shared, as every process of a crawl with workers
+    takes it (its coordinator and ``newsarchive worker`` on other machines): they exclude a
+    plain run of the site, not each other. The folder's ``flock`` stays exclusive.
 
     A server that cannot be reached raises ``StoreError``, as the store itself would.
     """
@@ -76,7 +82,11 @@ def acquire(folder: Path, store: str | None = None, run_id: str | None = None) -
         handle.close()
         raise ArchiveBusyError(f"another run is writing {folder}") from None
     try:
-        connection = _lock_in_store(store, folder.name, run_id) if is_postgres(store) else None
+        connection = (
+            _lock_in_store(store, folder.name, run_id, shared=shared)
+            if is_postgres(store)
+            else None
+        )
     except BaseException:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
@@ -110,7 +120,9 @@ def hold_in_store(url: str, site: str) -> Iterator[None]:
         connection.close()
 
 
-def _lock_in_store(url: str | None, site: str, run_id: str | None = None) -> Any:
+def _lock_in_store(
+    url: str | None, site: str, run_id: str | None = None, *, shared: bool = False
+) -> Any:
     """A connection holding the site's session-level advisory lock in the store's database."""
     import psycopg  # the optional extra, present whenever a postgresql:// store is in use
 
@@ -128,7 +140,8 @@ def _lock_in_store(url: str | None, site: str, run_id: str | None = None) -> Any
         raise StoreUnreachableError(reason) from None
     try:
         connection.execute(_KEEPALIVE)
-        row = connection.execute(f"SELECT pg_try_advisory_lock({_LOCK_KEY})", (site,)).fetchone()
+        function = "pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock"
+        row = connection.execute(f"SELECT {function}({_LOCK_KEY})", (site,)).fetchone()
     except psycopg.Error as error:
         connection.close()
         raise StoreError(f"the store at {where(url)} failed: {describe_error(error)}") from None

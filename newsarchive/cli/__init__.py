@@ -8,7 +8,7 @@ was empty on too many articles; 7 records failed the schema and were quarantined
 
 This module assembles the top-level parser and turns the errors every command may raise into
 their one line and exit status; each command (``crawl``, ``sites``, ``validate``, ``stats``,
-``report``, ``reparse``, ``import`` (module ``importing``), ``store``, ``demo``) is a module of
+``report``, ``reparse``, ``import`` (module ``importing``), ``store``, ``worker``, ``demo``) is a module of
 this package that defines its subparser and its ``run``.
 """
 
@@ -31,6 +31,7 @@ from newsarchive.cli import (
     stats,
     store,
     validate,
+    worker,
 )
 from newsarchive.cli.common import UsageError
 from newsarchive.cli.runner import CrawlOptions
@@ -65,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order in 'newsarchive --help'.
-    for command in (crawl, sites, validate, stats, report, reparse, importing, store, demo):
+    for command in (
+        crawl, worker, sites, validate, stats, report, reparse, importing, store, demo
+    ):
         command.add_parser(commands)
     return parser
 

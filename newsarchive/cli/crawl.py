@@ -49,10 +49,58 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "pages yielded nothing (markup changed?); 5 another run holds this archive; 6 title,\n"
             "body or published_at empty on more than --max-missing percent of articles;\n"
             "7 records failed the schema (quarantined); 8 a run that started at or after\n"
-            "--round-start has finished the site already (on any machine sharing the store)"
+            "--round-start has finished the site already (on any machine sharing the store);\n"
+            "9 with --workers: the shared frontier (Redis) went away mid-crawl (what was\n"
+            "archived is kept; the same command goes on once Redis is back)"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_crawl_arguments(crawl)
+    add_frontier_options(crawl, "split the crawl over N worker processes on this machine")
+    every = crawl.add_argument_group(
+        "every site of a configuration",
+        "crawl --all crawls each site of the configuration in a process of its own, with the "
+        "options the configuration gives it; 'newsarchive sites --config FILE' lists them. "
+        "Exit status: 0 when every site was healthy, or skipped as busy (another run holds it) "
+        "or done (a run of this round finished it, on any machine); else the status of the "
+        "first site, in the configuration's order, that was not (1 for one killed); 128 plus "
+        "the signal's number when SIGINT or SIGTERM stopped it",
+    )
+    every.add_argument(
+        "--all",
+        action="store_true",
+        help="crawl every site of the configuration, each in its own process",
+    )
+    every.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the configuration (default: ./newsarchive.toml)",
+    )
+    every.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help=f"crawl N sites at a time (default: {default_jobs()}, two a processor)",
+    )
+    every.add_argument(
+        "--round",
+        metavar="LENGTH",
+        help="crawl each site at most once a round (15m, 1h, 1d; counted from the Unix epoch) "
+        "across every machine sharing the store; instead of the configuration's 'round'",
+    )
+    # What --all refuses, because the configuration says it: every option of a single crawl.
+    single = {
+        action.dest: (action.option_strings[0] if action.option_strings else "SITE_OR_URL",
+                      action.default)
+        for action in crawl._actions
+        if action.dest not in ("help", "all", "config", "jobs", "round", "round_start", "redis")
+    }  # fmt: skip
+    crawl.set_defaults(run=run, single_site_options=single)
+
+
+def add_crawl_arguments(crawl: argparse.ArgumentParser) -> None:
+    """The options of one site's crawl, which ``worker`` takes as well."""
     crawl.add_argument(
         "target", nargs="?", metavar="SITE_OR_URL", help="built-in site name, or a start URL"
     )
@@ -153,46 +201,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="NAME=VALUE",
         help="any Scrapy setting, as 'scrapy crawl -s' takes",
     )
-    every = crawl.add_argument_group(
-        "every site of a configuration",
-        "crawl --all crawls each site of the configuration in a process of its own, with the "
-        "options the configuration gives it; 'newsarchive sites --config FILE' lists them. "
-        "Exit status: 0 when every site was healthy, or skipped as busy (another run holds it) "
-        "or done (a run of this round finished it, on any machine); else the status of the "
-        "first site, in the configuration's order, that was not (1 for one killed); 128 plus "
-        "the signal's number when SIGINT or SIGTERM stopped it",
-    )
-    every.add_argument(
-        "--all",
-        action="store_true",
-        help="crawl every site of the configuration, each in its own process",
-    )
-    every.add_argument(
-        "--config",
-        type=Path,
-        metavar="FILE",
-        help="the configuration (default: ./newsarchive.toml)",
-    )
-    every.add_argument(
-        "--jobs",
-        type=_jobs,
-        metavar="N",
-        help=f"crawl N sites at a time (default: {default_jobs()}, two a processor)",
-    )
-    every.add_argument(
-        "--round",
-        metavar="LENGTH",
-        help="crawl each site at most once a round (15m, 1h, 1d; counted from the Unix epoch) "
-        "across every machine sharing the store; instead of the configuration's 'round'",
-    )
-    # What --all refuses, because the configuration says it: every option of a single crawl.
-    single = {
-        action.dest: (action.option_strings[0] if action.option_strings else "SITE_OR_URL",
-                      action.default)
-        for action in crawl._actions
-        if action.dest not in ("help", "all", "config", "jobs", "round", "round_start")
-    }  # fmt: skip
-    crawl.set_defaults(run=run, single_site_options=single)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -201,7 +209,65 @@ def run(args: argparse.Namespace) -> int:
     for option in ("config", "jobs", "round"):
         if getattr(args, option) is not None:
             raise UsageError(f"--{option} goes with --all")
-    return run_crawl(_crawl_options(args))
+    if args.workers is not None:
+        return crawl_with_workers(args)
+    return run_crawl(crawl_options(args))
+
+
+def add_frontier_options(parser: argparse.ArgumentParser, workers_help: str) -> None:
+    """``--workers`` and ``--redis``, as ``crawl`` and ``worker`` take them."""
+    group = parser.add_argument_group(
+        "one site over many workers",
+        "The crawl's queue and duplicate filter live in Redis (scrapy-redis), shared by every "
+        "worker process, on this machine or others ('newsarchive worker'); the store must be "
+        "PostgreSQL (--store postgresql://...), which every worker writes to. The site's "
+        "politeness is shared too: all workers together send it no more than one crawl would, "
+        "unless its limits are raised (-s CONCURRENT_REQUESTS_PER_DOMAIN=16 -s DOWNLOAD_DELAY=0).",
+    )
+    group.add_argument("--workers", type=_jobs, metavar="N", help=workers_help)
+    group.add_argument(
+        "--redis",
+        default=os.environ.get("NEWSARCHIVE_REDIS") or None,
+        metavar="URL",
+        help="the Redis server of the shared frontier, redis://host:6379/0 (NEWSARCHIVE_REDIS "
+        "in the environment works too)",
+    )
+
+
+def frontier_url(args: argparse.Namespace) -> str:
+    """The checked --redis of a crawl with workers (with the PostgreSQL store it needs)."""
+    if not args.redis:
+        raise UsageError("--workers needs --redis redis://host:6379/0 (or NEWSARCHIVE_REDIS)")
+    if not str(args.redis).startswith(("redis://", "rediss://", "unix://")):
+        raise UsageError(f"--redis {args.redis!r}: not a redis://, rediss:// or unix:// URL")
+    if not (args.store and str(args.store).startswith(("postgresql://", "postgres://"))):
+        raise UsageError(
+            "a crawl with workers needs a PostgreSQL store that every worker writes to: "
+            "--store postgresql://user@host/db (or NEWSARCHIVE_STORE)"
+        )
+    try:
+        import scrapy_redis  # noqa: F401  (the optional extra)
+    except ImportError:
+        raise UsageError(
+            "a crawl with workers needs scrapy-redis: pip install 'newsarchive[redis]'"
+        ) from None
+    return str(args.redis)
+
+
+def crawl_with_workers(args: argparse.Namespace) -> int:
+    from newsarchive.frontier.coordinator import crawl_with_workers as coordinate
+
+    redis = frontier_url(args)
+    options = crawl_options(args)
+    if options.max_pages or options.max_articles:
+        raise UsageError(
+            "--max-pages and --max-articles do not go with --workers yet: each worker would "
+            "count its own pages"
+        )
+    if options.resume:
+        raise UsageError("--resume does not go with --workers: the frontier in Redis is the "
+                         "crawl's queue, and an interrupted crawl with workers goes on by itself")
+    return coordinate(options, args.workers, redis)
 
 
 def default_jobs() -> int:
@@ -242,7 +308,9 @@ def _crawl_all(args: argparse.Namespace) -> int:
     return crawl_all(sites, jobs=args.jobs or default_jobs(), round_started=args.round_start)
 
 
-def _crawl_options(args: argparse.Namespace) -> CrawlOptions:
+def crawl_options(args: argparse.Namespace) -> CrawlOptions:
+    """What ``crawl`` (and ``worker``, which takes the same options) resolved from its
+    arguments."""
     site = resolve_site(
         args.target, site=args.site, site_file=args.site_file, timezone=args.tz, name=args.name
     )

@@ -102,47 +102,14 @@ def run_crawl(options: CrawlOptions) -> int:
         # Scrapy is imported only now: 'newsarchive sites' and '--help' stay instant, and a run
         # that finds its site busy or done this round exits before paying for it.
         from scrapy.crawler import CrawlerProcess
-        from scrapy.settings import Settings
 
-        from newsarchive import settings as defaults
-        from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
-
-        settings = Settings()
-        settings.setmodule(defaults, priority="project")
-        # The site file's [throttle] over our defaults, under anything given with -s.
-        settings.setdict(options.site.throttle, priority="spider")
-        overrides: dict[str, Any] = {
-            "NEWSARCHIVE_DIR": str(options.out),
-            "NEWSARCHIVE_MAX_PAGES": options.max_pages,
-            "NEWSARCHIVE_MAX_ARTICLES": options.max_articles,
-            "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
-            "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
-            "NEWSARCHIVE_COMPRESS": options.compress,
-            "NEWSARCHIVE_WARC": options.warc,
-            **({"NEWSARCHIVE_STORE": options.store} if options.store else {}),
-            "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
-            "NEWSARCHIVE_RUN_ID": run_id,
-            "LOGSTATS_INTERVAL": 0,
-            # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
-            # start and reset logger levels; analysts want warnings and progress, not start-up.
-            "LOG_INSTALL_ROOT_HANDLER": False,
-            **options.settings,
-        }
+        settings = crawl_settings(options, run_id)
         jobdir = folder / "job"
         if options.resume:
-            overrides["JOBDIR"] = str(jobdir)
-        settings.setdict(overrides, priority="cmdline")
+            settings.set("JOBDIR", str(jobdir), priority="cmdline")
         process = CrawlerProcess(settings)
-        _install_log_handler(settings, verbose=options.verbose)
-        # A described site is walked by its listings; any other by discovery; WARC files are
-        # read instead of the site when there are some to import.
-        spider: type[ArchiveSpider] = (
-            WarcImportSpider
-            if options.imports
-            else NewsSpider
-            if options.site.article_url is not None
-            else GenericSpider
-        )
+        install_log_handler(settings, verbose=options.verbose)
+        spider = spider_class(options)
         crawler = process.create_crawler(spider)
         started = time.monotonic()
         if options.imports:
@@ -156,7 +123,15 @@ def run_crawl(options: CrawlOptions) -> int:
     if options.resume and stats.get("finish_reason") == "finished":
         # Done: the next --resume run must start from the first page, not from an empty queue.
         shutil.rmtree(jobdir, ignore_errors=True)
-    print(_summary(options, stats, time.monotonic() - started))
+    return report_end(options, stats, time.monotonic() - started)
+
+
+def report_end(
+    options: CrawlOptions, stats: dict[str, Any], elapsed: float, extra: tuple[str, ...] = ()
+) -> int:
+    """Print a run's summary (and ``extra`` lines under it) and the reasons it was unhealthy;
+    its exit status."""
+    print(_summary(options, stats, elapsed, extra))
     write_error = stats.get(counters.WRITE_ERROR)
     if write_error:
         print(
@@ -180,7 +155,51 @@ def run_crawl(options: CrawlOptions) -> int:
     return int(status)
 
 
-def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> str:
+def crawl_settings(options: CrawlOptions, run_id: str) -> Settings:
+    """Scrapy's settings for a run: ours, under the site file's [throttle], under the options
+    and anything given with -s."""
+    from scrapy.settings import Settings
+
+    from newsarchive import settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    # The site file's [throttle] over our defaults, under anything given with -s.
+    settings.setdict(options.site.throttle, priority="spider")
+    overrides: dict[str, Any] = {
+        "NEWSARCHIVE_DIR": str(options.out),
+        "NEWSARCHIVE_MAX_PAGES": options.max_pages,
+        "NEWSARCHIVE_MAX_ARTICLES": options.max_articles,
+        "NEWSARCHIVE_SINCE": options.since.isoformat() if options.since else "",
+        "NEWSARCHIVE_RECHECK_DAYS": options.recheck_days,
+        "NEWSARCHIVE_COMPRESS": options.compress,
+        "NEWSARCHIVE_WARC": options.warc,
+        **({"NEWSARCHIVE_STORE": options.store} if options.store else {}),
+        "NEWSARCHIVE_MAX_MISSING_SHARE": options.max_missing_percent / 100,
+        "NEWSARCHIVE_RUN_ID": run_id,
+        "LOGSTATS_INTERVAL": 0,
+        # Our own log handler, not Scrapy's: Scrapy would reinstall its handler at crawl
+        # start and reset logger levels; analysts want warnings and progress, not start-up.
+        "LOG_INSTALL_ROOT_HANDLER": False,
+        **options.settings,
+    }
+    settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def spider_class(options: CrawlOptions) -> type[ArchiveSpider]:
+    """A described site is walked by its listings; any other by discovery; WARC files are
+    read instead of the site when there are some to import."""
+    from newsarchive.spiders import GenericSpider, NewsSpider, WarcImportSpider
+
+    if options.imports:
+        return WarcImportSpider
+    return NewsSpider if options.site.article_url is not None else GenericSpider
+
+
+def _summary(
+    options: CrawlOptions, stats: dict[str, Any], elapsed: float, extra: tuple[str, ...] = ()
+) -> str:
     counts = RunCounts.from_stats(stats)
     error_detail = ", ".join(f"{kind}: {count}" for kind, count in counts.errors.items())
     files = stats.get(counters.FILES) or []
@@ -205,6 +224,7 @@ def _summary(options: CrawlOptions, stats: dict[str, Any], elapsed: float) -> st
         f"  health             {stats.get(counters.HEALTH, 'unknown')}",
         *_fill_in_line(counts),
         *_evidence_line(counts),
+        *extra,
         f"  archive            {options.out / options.site.name}/",
     ]
     lines += [f"    {path}" for path in files]
@@ -276,7 +296,7 @@ def _fill_in_line(counts: RunCounts) -> list[str]:
     return [f"  generic fill-ins   {filled} (the site file's selectors found nothing)"]
 
 
-def _install_log_handler(settings: Settings, *, verbose: bool) -> None:
+def install_log_handler(settings: Settings, *, verbose: bool) -> None:
     log_file = settings.get("LOG_FILE")
     handler: logging.Handler
     if log_file:
