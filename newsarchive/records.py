@@ -195,9 +195,13 @@ def run_record(
     files: list[str],
     recovered_runs: list[str],
     host: str,
+    workers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """What one run did, for ``runs.jsonl``: counts, errors by kind, health, and the machine."""
+    """What one run did, for ``runs.jsonl``: counts, errors by kind, health, and the machine;
+    for a run of several worker processes, each worker's part (``workers``: a run of one
+    process passes None, and its record has no such field)."""
     counts = RunCounts.from_stats(stats)
+    parts = {} if workers is None else {"workers": workers}
     return record(
         "run",
         run_id=run_id,
@@ -227,6 +231,7 @@ def run_record(
         exit_status=health.exit_status,
         warc_bytes=counts.warc_bytes,
         warc_pages=counts.warc_pages,
+        **parts,
     )
 
 

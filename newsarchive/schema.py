@@ -16,29 +16,39 @@ True
 >>> problem({"kind": "rates", "schema_version": 1, "site": "everyday"})
 "record must contain ['as_of', 'as_of_inferred', 'change', 'change_percent', 'currency', \
 'observed_at', 'rate', 'source', 'url'] properties"
->>> problem({"kind": "article", "schema_version": 4})
-'schema_version 4 is newer than this newsarchive reads (3): upgrade newsarchive'
+>>> problem({"kind": "article", "schema_version": 5})
+'schema_version 5 is newer than this newsarchive reads (4): upgrade newsarchive'
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import fastjsonschema
 
-__all__ = ["KINDS", "SCHEMA_VERSION", "field_table", "fields", "problem", "record", "schema"]
+__all__ = [
+    "KINDS",
+    "SCHEMA_VERSION",
+    "field_table",
+    "fields",
+    "optional_fields",
+    "problem",
+    "record",
+    "schema",
+]
 
 # Bumped when a field changes meaning or type, or a field is added: 2 added the article's
 # evidence (source, parser_version, reparsed, changed_fields) and the run's WARC figures; 3
 # put the machine in run ids and run records (``host``), since several machines write one
-# archive.
+# archive; 4 added the run's ``workers``, for a site crawled by several worker processes.
 # Records of older versions stay valid: each schema requires a field from the version that
-# added it on (its ``allOf``), so an archive written by 0.1 still validates and loads.
-SCHEMA_VERSION = 3
+# added it on (its ``allOf``), so an archive written by 0.1 still validates and loads. A field
+# only some records carry (``workers``) is required by no version: it is optional in all.
+SCHEMA_VERSION = 4
 
 # Record kinds, each with its schema file <kind>.schema.json.
 KINDS = ("article", "rates", "run", "quarantined")
@@ -55,13 +65,34 @@ def schema(kind: str) -> dict[str, Any]:
 @cache
 def fields(kind: str) -> tuple[str, ...]:
     """A kind's fields in the order records are written: its schema's ``required`` list, then
-    the fields later versions require (its ``allOf``), the one list of the record's fields.
+    the fields later versions require (its ``allOf``), then its optional fields, the one list
+    of the record's fields.
 
     >>> fields("quarantined")
     ('kind', 'schema_version', 'run_id', 'site', 'url', 'reason', 'record')
     >>> fields("article")[-4:]
     ('source', 'parser_version', 'reparsed', 'changed_fields')
+    >>> fields("run")[-3:]
+    ('not_modified', 'sitemaps_unchanged', 'workers')
     """
+    return (*_required(kind), *optional_fields(kind))
+
+
+@cache
+def optional_fields(kind: str) -> tuple[str, ...]:
+    """The fields of a kind that no schema_version requires, in the schema's order: a record
+    carries one only when it has something to say there (a run's ``workers``).
+
+    >>> optional_fields("run"), optional_fields("article")
+    (('workers',), ())
+    """
+    required = set(_required(kind))
+    return tuple(name for name in schema(kind)["properties"] if name not in required)
+
+
+@cache
+def _required(kind: str) -> tuple[str, ...]:
+    """The fields every record of the latest version carries: ``required`` and ``allOf``'s."""
     document = schema(kind)
     added = [name for rule in document.get("allOf", []) for name in rule["then"]["required"]]
     return (*document["required"], *added)
@@ -69,8 +100,9 @@ def fields(kind: str) -> tuple[str, ...]:
 
 def record(kind: str, **values: Any) -> dict[str, Any]:
     """A record of ``kind`` from its fields' values, in the schema's order. A value for a field
-    the schema does not list, or a field it lists without a value, is a defect of the builder
-    and raises (``kind`` and ``schema_version`` are filled in).
+    the schema does not list, or a required field without a value, is a defect of the builder
+    and raises (``kind`` and ``schema_version`` are filled in); an optional field without a
+    value is left out.
 
     >>> record("quarantined", run_id="r", site="s", url=None, reason="x", record={})["kind"]
     'quarantined'
@@ -81,13 +113,19 @@ def record(kind: str, **values: Any) -> dict[str, Any]:
     """
     values = {"kind": kind, "schema_version": SCHEMA_VERSION, **values}
     names = fields(kind)
-    if len(values) != len(names) or not values.keys() <= set(names):
+    if not _names(kind) >= values.keys() >= _names(kind, required=True):
         extra = [name for name in values if name not in names]
         if extra:
             raise ValueError(f"{kind} record with fields its schema lacks: {', '.join(extra)}")
-        missing = [name for name in names if name not in values]
+        missing = [name for name in _required(kind) if name not in values]
         raise ValueError(f"{kind} record without {', '.join(missing)}")
-    return {name: values[name] for name in names}
+    return {name: values[name] for name in names if name in values}
+
+
+@cache
+def _names(kind: str, *, required: bool = False) -> frozenset[str]:
+    """``fields`` (or ``_required``) as a set, for ``record``'s check of every record."""
+    return frozenset(_required(kind) if required else fields(kind))
 
 
 @cache
@@ -113,31 +151,56 @@ def problem(record: Any) -> str | None:
     try:
         _validator(kind)(record)
     except fastjsonschema.JsonSchemaValueException as error:
-        # "data.title must be ..." names the field; "data must contain ..." the record.
-        field = ".".join(str(part) for part in error.path[1:])
-        return (field or "record") + error.message.removeprefix(error.name or "data")
+        # "data.title must be ..." names the field, "data.workers[0].worker ..." one inside an
+        # entry of a list; "data must contain ..." the record.
+        name = error.name or "data"
+        field = name.removeprefix("data").removeprefix(".")
+        return (field or "record") + error.message.removeprefix(name)
     return None
 
 
 def field_table(kind: str) -> str:
     """The Markdown table of a kind's fields, in the schema's order, from its descriptions:
-    what docs/records.md shows (``scripts/record_docs.py`` writes it there).
+    what docs/records.md shows (``scripts/record_docs.py`` writes it there). A field holding a
+    list of objects (a run's ``workers``) is followed by the table of an entry's fields.
 
     >>> print(field_table("quarantined").splitlines()[2])
     | `kind` | string | always `"quarantined"` |
+    >>> [line for line in field_table("run").splitlines() if line.startswith("Each")]
+    ['Each entry of `workers`:']
     """
     document = schema(kind)
+    defs = document.get("$defs", {})
     properties = document["properties"]
+    tables = [_table(properties, fields(kind), defs)]
+    for name in fields(kind):
+        entry = _resolved(properties[name].get("items", {}), defs)
+        if "properties" in entry:
+            tables += [
+                f"Each entry of `{name}`:",
+                _table(entry["properties"], entry["required"], defs),
+            ]
+    return "\n\n".join(tables)
+
+
+def _table(properties: dict[str, Any], names: Iterable[str], defs: dict[str, Any]) -> str:
+    """The Markdown table of the fields ``names`` of an object: name, type, description."""
     nullable = any("x-null-when" in field for field in properties.values())
     header = ["field", "type", "meaning", *(["null when"] if nullable else [])]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name in fields(kind):
+    for name in names:
         field = properties[name]
-        cells = [f"`{name}`", _json_type(field, document.get("$defs", {})), field["description"]]
+        cells = [f"`{name}`", _json_type(field, defs), field["description"]]
         if nullable:
             cells.append(field.get("x-null-when", ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _resolved(field: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """``field``, or the definition its ``$ref`` names."""
+    ref = field.get("$ref")
+    return defs[ref.rpartition("/")[2]] if isinstance(ref, str) else field
 
 
 def _json_type(field: dict[str, Any], defs: dict[str, Any]) -> str:
@@ -151,8 +214,7 @@ def _json_type(field: dict[str, Any], defs: dict[str, Any]) -> str:
     for key in ("oneOf", "anyOf"):
         if key in field:
             return " or ".join(_json_type(choice, defs) for choice in field[key])
-    ref = field.get("$ref")
-    if isinstance(ref, str):
-        return _json_type(defs[ref.rpartition("/")[2]], defs)
+    if "$ref" in field:
+        return _json_type(_resolved(field, defs), defs)
     types = field.get("type", "object")
     return " or ".join(types) if isinstance(types, list) else str(types)

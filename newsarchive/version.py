@@ -3,4 +3,4 @@
 __all__ = ["__version__"]
 
 # pyproject.toml's version; the User-Agent and every record's parser_version carry it.
-__version__ = "0.3.0"
+__version__ = "0.4.0"

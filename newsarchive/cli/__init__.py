@@ -7,9 +7,9 @@ hold articles yielded none; 5 another run is writing the same site's archive; 6 
 was empty on too many articles; 7 records failed the schema and were quarantined.
 
 This module assembles the top-level parser and turns the errors every command may raise into
-their one line and exit status; each command (``crawl``, ``sites``, ``validate``, ``stats``,
-``report``, ``reparse``, ``import`` (module ``importing``), ``store``, ``worker``, ``demo``) is a module of
-this package that defines its subparser and its ``run``.
+their one line and exit status; each command (``crawl``, ``worker``, ``sites``, ``validate``,
+``stats``, ``report``, ``reparse``, ``import`` (module ``importing``), ``store``, ``demo``) is a
+module of this package that defines its subparser and its ``run``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ and write into that folder, under the same run id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -86,10 +87,8 @@ def crawl_with_workers(options: CrawlOptions, workers: int, redis_url: str) -> i
         try:
             return _coordinate(options, workers, frontier, run_id)
         finally:
-            try:
+            with contextlib.suppress(FrontierError):  # else the place ends on its own
                 frontier.step_down(run_id)
-            except FrontierError:
-                pass  # the place ends on its own
     except FrontierError as error:
         return _say_stop(error, EXIT_UNREACHABLE)
     finally:

@@ -17,6 +17,7 @@ worker never keeps the site's share.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 from typing import Self
@@ -94,7 +95,9 @@ class SharedPoliteness:
         token = f"{self.worker}:{next(self._numbers)}"
         # As Scrapy's RANDOMIZE_DOWNLOAD_DELAY: between 0.5 and 1.5 times the delay.
         spread = random.uniform(0.5, 1.5) if self.randomize else 1.0
-        arguments = [self.cap, token, self.hold_ms, self.start_ms, self.minimum_ms, spread]
+        arguments: list[str | float] = [
+            self.cap, token, self.hold_ms, self.start_ms, self.minimum_ms, spread
+        ]  # fmt: skip
         keys = [*self._keys, self._delay_key]
         while True:
             try:
@@ -113,10 +116,8 @@ class SharedPoliteness:
             ok = "1" if response.status == 200 else "0"
             arguments = [latency_ms, self.target, self.minimum_ms, self.maximum_ms,
                          self.start_ms, ok]  # fmt: skip
-            try:
+            with contextlib.suppress(FrontierError):  # the scheduler stops the worker
                 self.frontier.call(lambda: self._adjust(keys=[self._delay_key], args=arguments))
-            except FrontierError:
-                pass  # the scheduler stops the worker
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
@@ -125,7 +126,6 @@ class SharedPoliteness:
     def _release(self, request: Request) -> None:
         token = request.meta.pop(_PERMIT_KEY, None)
         if token is not None:
-            try:
+            # If Redis failed, the scheduler stops the worker, and the permit ends on its own.
+            with contextlib.suppress(FrontierError):
                 self.frontier.call(lambda: self.frontier.redis.zrem(self._keys[0], token))
-            except FrontierError:
-                pass  # the scheduler stops the worker; the permit ends on its own

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, Self
 
 from scrapy import Request, Spider, signals
@@ -303,7 +303,7 @@ class FrontierStart:
             raise NotConfigured("the frontier's scheduler is not in use")
         return cls()
 
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async def process_start(self, start: AsyncGenerator[Any]) -> AsyncIterator[Any]:
         await start.aclose()
         return
         yield  # an asynchronous generator that yields nothing

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import redis
+from redis.typing import EncodableT, FieldT
 
 __all__ = ["Frontier", "FrontierError", "FrontierUnreachableError", "Lease", "RunInfo"]
 
@@ -150,7 +151,7 @@ class Frontier:
         if not found:
             return None
         token, data = found
-        return Lease(token.decode(), data)
+        return Lease(str(_text(token)), data)
 
     def renew(self, tokens: list[str], milliseconds: int) -> None:
         if tokens:
@@ -210,14 +211,13 @@ class Frontier:
             if self.redis.set(self.key("coordinator"), run_id, nx=True, px=int(seconds * 1000)):
                 return None
             holder = self.redis.get(self.key("coordinator"))
-        return holder.decode() if holder else None
+        return _text(holder)
 
     def still_coordinator(self, run_id: str, seconds: float) -> None:
         self.call(lambda: self.redis.set(self.key("coordinator"), run_id, px=int(seconds * 1000)))
 
     def coordinator(self) -> str | None:
-        holder = self.call(lambda: self.redis.get(self.key("coordinator")))
-        return holder.decode() if holder else None
+        return _text(self.call(lambda: self.redis.get(self.key("coordinator"))))
 
     def begin_run(
         self, run_id: str, *, listings_complete: bool, settings: dict[str, Any]
@@ -245,7 +245,7 @@ class Frontier:
         if left is None:
             return None, 0
         self.hand_back_all_leases()
-        return left.decode(), self.pending()[0]
+        return _text(left), self.pending()[0]
 
     def hand_back_all_leases(self) -> None:
         """Requeue every lease: an interrupted run's workers are gone."""
@@ -267,7 +267,7 @@ class Frontier:
         if not fields.get(b"run_id"):
             return None
         return RunInfo(
-            run_id=fields[b"run_id"].decode(),
+            run_id=str(_text(fields[b"run_id"])),
             listings_complete=fields.get(b"listings_complete") == b"1",
             settings=json.loads(fields.get(b"settings") or b"{}"),
         )
@@ -295,7 +295,9 @@ class Frontier:
 
     def report(self, worker: str, fields: dict[str, Any]) -> None:
         """Keep what a worker says of itself (its counts, its exit status)."""
-        encoded = {name: json.dumps(value) for name, value in fields.items()}
+        encoded: dict[FieldT, EncodableT] = {
+            name: json.dumps(value) for name, value in fields.items()
+        }
         self.call(lambda: self.redis.hset(self.key(f"worker:{worker}"), mapping=encoded))
 
     def workers(self) -> dict[str, dict[str, Any]]:
@@ -330,6 +332,11 @@ def where(url: str) -> str:
     """
     parts = urlsplit(url)
     return f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or '/0'}"
+
+
+def _text(value: bytes | str | None) -> str | None:
+    """A Redis reply as text (this client answers bytes)."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _first_line(error: BaseException) -> str:

@@ -140,7 +140,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    with open(argv[1], "rb") as handle:
+    with Path(argv[1]).open("rb") as handle:
         job: WorkerJob = pickle.load(handle)
     _die_with_parent(job.parent)
     return run(job)
