@@ -94,6 +94,7 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
         self.frontier = frontier
         self.worker = settings.get("NEWSARCHIVE_WORKER")
         self.lease_seconds = settings.getfloat("NEWSARCHIVE_FRONTIER_LEASE")
+        self.holds_at_most = settings.getint("CONCURRENT_REQUESTS")
         # Leases held by this worker: the request each token leased, until the engine is done.
         self.held: dict[str, Request] = {}
         self.lost: FrontierError | None = None
@@ -146,6 +147,10 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
             return None
         try:
             self._settle()
+            # What a worker holds is what it would fetch again if killed: no more than it
+            # can have in flight (the engine would take more while it parses).
+            if len(self.held) >= self.holds_at_most:
+                return None
             taken = self.queue.pop_leased()
         except FrontierError as error:
             self._lose(error)
@@ -214,13 +219,13 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
         if now - self._reported >= 1.0:
             self.report()
             self._reported = now
-        queued, _ = self.frontier.pending()
-        if queued:
-            self._wake()
+        self._wake()
 
     def _wake(self) -> None:
-        """Have the engine ask for requests now, not at its next 5-second heartbeat: Scrapy
-        has no public call for "the scheduler has work again"."""
+        """Have the engine ask for requests now, not at its next 5-second heartbeat: others'
+        requests may have been queued, or the crawl drained (the engine then finds itself
+        idle and asks ``_idle`` again). Scrapy has no public call for "the scheduler has work
+        again"."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()

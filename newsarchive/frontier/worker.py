@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from newsarchive import counters
 from newsarchive.cli.runner import CrawlOptions, crawl_settings, install_log_handler, spider_class
 from newsarchive.durable import fsync_folder
-from newsarchive.health import EXIT_FAILED, EXIT_FRONTIER_LOST
+from newsarchive.health import EXIT_FAILED, EXIT_FRONTIER_LOST, EXIT_OK
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -90,12 +90,14 @@ def worker_settings(job: WorkerJob) -> Settings:
 
 
 def worker_status(stats: dict[str, Any]) -> int:
-    """A worker's exit status from its final counts."""
+    """A worker's exit status from its final counts: whether it did its share (the run's
+    health is judged over all workers, by the coordinator: a worker that happened to fetch
+    no listing page is no unreachable site)."""
     if stats.get(counters.FRONTIER_ERROR):
         return EXIT_FRONTIER_LOST
-    if stats.get(counters.WRITE_ERROR):
+    if stats.get(counters.WRITE_ERROR) or stats.get("finish_reason") != "finished":
         return EXIT_FAILED
-    return int(stats.get(counters.EXIT_STATUS, EXIT_FAILED))
+    return EXIT_OK
 
 
 def run(job: WorkerJob) -> int:
