@@ -386,8 +386,10 @@ def test_rate_and_run_frames() -> None:
         "host": "string",
         "not_modified": "Int64",
         "sitemaps_unchanged": "Int64",
+        "workers": "object",  # schema_version 4's, only in runs with workers
     }
     assert list(runs.columns) == list(fields("run"))
+    assert runs["workers"].tolist() == [None, None]
     assert runs["articles_new"].tolist() == [28, 0]
     assert runs["errors"].tolist() == [{"http_404": 1}, {}]
 
