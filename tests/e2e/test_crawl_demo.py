@@ -79,7 +79,7 @@ def test_every_line_is_a_valid_record(first_crawl: dict[str, Any]) -> None:
         assert b"\\u04" not in raw  # Cyrillic is written as UTF-8, not escaped
         for line in raw.decode("utf-8").split("\n")[:-1]:
             record = json.loads(line)
-            assert record["schema_version"] == SCHEMA_VERSION == 3
+            assert record["schema_version"] == SCHEMA_VERSION == 4
             assert record["kind"] in ("article", "rates")
             assert list(record) == list(fields(record["kind"]))  # every field, in order
     assert not list(folder.glob("*/*.part"))

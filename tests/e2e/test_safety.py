@@ -154,7 +154,7 @@ def test_polite_defaults_are_set_and_documented() -> None:
         "robots.txt obeyed (`ROBOTSTXT_OBEY=True`",
         "AutoThrottle on (start delay 1 s, target 2 requests in flight per site)",
         "at most 4 concurrent requests per domain",
-        "`newsarchive/0.3.0 (+URL)`, where URL is the `NEWSARCHIVE_CONTACT_URL` setting",
+        "`newsarchive/0.4.0 (+URL)`, where URL is the `NEWSARCHIVE_CONTACT_URL` setting",
     ):
         assert documented in readme
-    assert __version__ == "0.3.0"  # the version the README quotes
+    assert __version__ == "0.4.0"  # the version the README quotes
