@@ -66,9 +66,27 @@ class DeduplicationPipeline:
         if self.holds_rate(record):
             self.stats.inc_value(counters.RATES_UNCHANGED)
             raise DropItem(f"{record['currency']} {record['as_of']}: already archived")
+        # Every page shows the widget: workers of one crawl read the same new row at once.
+        if not self.archive.claim(_rate_claim(record), 0):
+            self.stats.inc_value(counters.RATES_UNCHANGED)
+            raise DropItem(
+                f"{record['currency']} {record['as_of']}: being archived by another run"
+            )
         self.stats.inc_value(counters.RATES_NEW)
         return record
 
     def holds_rate(self, record: dict[str, Any]) -> bool:
         """Whether the archive holds this rate row's value under its key already."""
         return self.archive.known_rate(record) == rate_value(record)
+
+
+def _rate_claim(record: dict[str, Any]) -> str:
+    """The claim a new rate row is written under: its key and its values (a changed value is
+    another row).
+
+    >>> _rate_claim({"source": "cbu", "as_of": "2025-12-11", "currency": "USD", "rate": 12020.9,
+    ...              "change": 17.72, "change_percent": None})
+    'rates cbu|2025-12-11|USD|12020.9|17.72|'
+    """
+    key = "|".join((record["source"] or "", record["as_of"], record["currency"]))
+    return f"rates {key}|{rate_value(record)}"
