@@ -28,7 +28,7 @@ WORKERS = [
     {
         "worker": "w1",
         "host": "crawler-1",
-        "folder": "crawler-1:/srv/archive",
+        "folder": "crawler-1:/srv/archive/everyday",
         "pages": 18,
         "articles_new": 15,
         "articles_updated": 0,
@@ -40,7 +40,7 @@ WORKERS = [
     {
         "worker": "w2",
         "host": "crawler-1",
-        "folder": "crawler-1:/srv/archive",
+        "folder": "crawler-1:/srv/archive/everyday",
         "pages": 11,
         "articles_new": 10,
         "articles_updated": 0,
@@ -52,7 +52,7 @@ WORKERS = [
     {
         "worker": "w3",
         "host": "crawler-2",
-        "folder": "crawler-2:/srv/archive",
+        "folder": "crawler-2:/srv/archive/everyday",
         "pages": 4,
         "articles_new": 3,
         "articles_updated": 0,
@@ -184,10 +184,8 @@ def test_version_4_run_records_may_list_their_workers() -> None:
         ({"worker": "worker-2"}, "workers[1].worker must match pattern ^w[0-9]+$"),
         ({"pid": 4242}, "workers[1] must not contain {'pid'} properties"),
         ({"host": "Crawler_1"}, "workers[1].host must match pattern ^[a-z0-9]+(-[a-z0-9]+)*$"),
-        (
-            {"folder": "/srv/archive"},
-            "workers[1].folder must match pattern ^[a-z0-9]+(-[a-z0-9]+)*:/",
-        ),
+        ({"folder": "/srv/archive/everyday"}, "workers[1].folder must match pattern ^[^/:]+:/"),
+        ({"folder": "crawler-1:archive"}, "workers[1].folder must match pattern ^[^/:]+:/"),
         ({"pages": -1}, "workers[1].pages must be bigger than or equal to 0"),
         ({"errors": {"http_404": 1}}, "workers[1].errors must be integer"),
         ({"share": 1.5}, "workers[1].share must be smaller than or equal to 1"),
