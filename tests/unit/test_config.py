@@ -195,7 +195,7 @@ def test_each_site_is_what_its_crawl_command_would_crawl(
     commands = argparse.ArgumentParser().add_subparsers()
     crawl.add_parser(commands)
     parsed = commands.choices["crawl"].parse_args(site.crawl_arguments())
-    assert crawl._crawl_options(parsed) == site.options
+    assert crawl.crawl_options(parsed) == site.options
 
 
 def test_politeness_defaults_never_loosen_a_site_descriptions_throttle(folder: Path) -> None:
