@@ -4,7 +4,8 @@ Exit status (see ``newsarchive.health``): 0 a healthy run; 1 the crawl failed, o
 could not be written (disk full); 2 bad input (site, URL, option, site file, output folder, an
 archive written by a newer newsarchive); 3 no listing page could be fetched; 4 pages that should
 hold articles yielded none; 5 another run is writing the same site's archive; 6 a required field
-was empty on too many articles; 7 records failed the schema and were quarantined.
+was empty on too many articles; 7 records failed the schema and were quarantined; 8 the site
+was crawled in this round already; 9 a crawl with workers lost its shared frontier (Redis).
 
 This module assembles the top-level parser and turns the errors every command may raise into
 their one line and exit status; each command (``crawl``, ``worker``, ``sites``, ``validate``,
