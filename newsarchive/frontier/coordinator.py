@@ -17,6 +17,7 @@ and write into that folder, under the same run id.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import signal
@@ -141,7 +142,7 @@ def _coordinate(options: CrawlOptions, workers: int, frontier: Frontier, run_id:
         drained = False
         if lost is None:
             try:
-                _wait_for_others(frontier, crew)
+                crew.wait_for_others()
                 outcomes = crew.outcomes()
                 drained = frontier.drained()
             except FrontierError as error:
@@ -344,6 +345,24 @@ class LocalWorkers:
             )
         return outcomes
 
+    def wait_for_others(self) -> None:
+        """This machine's workers are done; wait for the other machines' to be (the frontier
+        is drained then, unless they all died: their leases end and the next run takes them).
+        A machine silent for two leases is taken for gone."""
+        lease = float(self.options.settings.get("NEWSARCHIVE_FRONTIER_LEASE") or 60.0)
+        quiet_since = time.monotonic()
+        seen: dict[str, Any] = {}
+        while self.running_elsewhere():
+            time.sleep(_POLL * 5)
+            self.frontier.still_coordinator(self.run_id, _COORDINATOR_SECONDS)
+            reports = {
+                worker: self._last_reports.get(worker) for worker in self.running_elsewhere()
+            }
+            if reports != seen:
+                seen, quiet_since = reports, time.monotonic()
+            elif time.monotonic() - quiet_since > 2 * lease:
+                return
+
     def running_elsewhere(self) -> list[str]:
         """Workers on other machines that have not said they are done."""
         return [
@@ -387,22 +406,6 @@ class LocalWorkers:
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signum)
-
-
-def _wait_for_others(frontier: Frontier, crew: LocalWorkers) -> None:
-    """This machine's workers are done; wait for the other machines' to be (the frontier is
-    drained then, unless they all died: their leases end and the next run takes them)."""
-    lease = float(crew.options.settings.get("NEWSARCHIVE_FRONTIER_LEASE") or 60.0)
-    quiet_since = time.monotonic()
-    seen: dict[str, Any] = {}
-    while crew.running_elsewhere():
-        time.sleep(_POLL * 5)
-        frontier.still_coordinator(crew.run_id, _COORDINATOR_SECONDS)
-        reports = {w: crew._last_reports.get(w) for w in crew.running_elsewhere()}
-        if reports != seen:
-            seen, quiet_since = reports, time.monotonic()
-        elif time.monotonic() - quiet_since > 2 * lease:
-            return  # silent for two leases: gone with its machine
 
 
 def sum_stats(all_stats: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -482,7 +485,7 @@ def _worker_entries(outcomes: list[Outcome], stats: dict[str, Any]) -> list[dict
         entries.append(
             {
                 "worker": outcome.worker,
-                "host": outcome.host.split(":")[0] if outcome.host else host_name(),
+                "host": outcome.host or host_name(),
                 "folder": outcome.folder,
                 "pages": counts.pages,
                 "articles_new": counts.articles_new,
@@ -516,8 +519,6 @@ def _pages(stats: dict[str, Any]) -> int:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    import json
-
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
 
