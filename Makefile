@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/evidence.py
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/fleet.py
+	$(BIN)/python benchmarks/frontier.py
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

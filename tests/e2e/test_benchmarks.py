@@ -31,6 +31,8 @@ pytestmark = pytest.mark.slow
         ("benchmarks/evidence.py", "200 written by each import = the crawl's 200"),
         ("benchmarks/store.py", "a full crawl of 20 articles into a fresh archive"),
         ("benchmarks/fleet.py", "crawl --all --jobs 4"),
+        # Needs redis-server (it starts its own) and PostgreSQL; the last figure printed.
+        ("benchmarks/frontier.py", "ran inside the Lua scripts"),
     ],
 )
 def test_benchmark_runs_quick(
