@@ -30,8 +30,8 @@ __all__ = ["postgres_url", "redis_server"]  # the fixtures, used by name
 
 pytestmark = pytest.mark.slow
 
-ARTICLES = 1000
-# Two workers, each 2 requests in flight, answers 30 ms late: about 10 s of crawling, so that
+ARTICLES = 400
+# Two workers, each 2 requests in flight, answers 30 ms late: seconds of crawling, so that
 # Redis stops mid-way, after 30% of the articles.
 SETTINGS = (
     "CONCURRENT_REQUESTS=2",

@@ -145,10 +145,19 @@ def run(line: list[str], timeout: float = 300, **popen: Any) -> subprocess.Compl
     return subprocess.CompletedProcess(line, process.returncode, stdout, stderr)
 
 
-def worker_processes(pid: int) -> list[int]:
-    """The crawl processes a ``crawl --workers N`` coordinator ``pid`` started (its live
-    children; a worker's own parse worker is its child, not the coordinator's)."""
-    return sorted(children(pid))
+def worker_processes(pid: int) -> dict[str, int]:
+    """The worker processes (``python -m newsarchive.frontier.worker DIR/w<k>.job``) a
+    ``crawl --workers N`` or ``worker`` process ``pid`` started and that still run, by worker
+    id (a worker's own parse worker is its child, not the coordinator's)."""
+    found = {}
+    for child in children(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue  # ended meanwhile
+        if command[1:3] == ["-m", "newsarchive.frontier.worker"]:
+            found[Path(command[3]).stem] = child
+    return found
 
 
 def article_records(*outs: Path, site: str = "everyday") -> list[dict[str, Any]]:
