@@ -130,14 +130,17 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
     # --- what Scrapy's engine asks ---------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
+        # scrapy-redis' fingerprint and serialization, queued in one step with the filter.
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
         try:
-            with self.frontier.talking():
-                if not request.dont_filter and self.df.request_seen(request):
-                    self.df.log(request, self.spider)
-                    return False
-                self.queue.push(request)
+            queued = self.frontier.enqueue(
+                fingerprint, -request.priority, self.queue._encode_request(request)
+            )
         except FrontierError as error:
             self._lose(error)
+            return False
+        if not queued:
+            self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True

@@ -65,6 +65,15 @@ for _, token in ipairs(ended) do
 end
 return #ended
 """
+# Queue a request, once: its fingerprint joins the crawl's duplicate filter and the request the
+# queue in one step (a Redis that fails between two commands would leave it seen, never queued).
+# No fingerprint (ARGV[1] empty): a request that is never filtered. Returns 1 if queued.
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+if ARGV[1] ~= '' then redis.call('SADD', KEYS[2], ARGV[1]) end
+return 1
+"""
 # Extend the leases still held (XX: never revive one that was already handed back).
 _RENEW = """
 local now = redis.call('TIME')
@@ -117,6 +126,7 @@ class Frontier:
             url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30
         )
         self._lease = self.redis.register_script(_LEASE)
+        self._enqueue = self.redis.register_script(_ENQUEUE)
         self._requeue = self.redis.register_script(_REQUEUE)
         self._renew = self.redis.register_script(_RENEW)
 
@@ -129,6 +139,10 @@ class Frontier:
         server never answered), with the one line a person reads."""
         try:
             yield
+        except redis.AuthenticationError as error:  # a ConnectionError, but it did answer
+            raise FrontierError(
+                f"Redis at {where(self.url)} refused the credentials ({_first_line(error)})"
+            ) from None
         except redis.ConnectionError as error:
             raise FrontierUnreachableError(
                 f"Redis at {where(self.url)} does not answer ({_first_line(error)})"
@@ -143,6 +157,13 @@ class Frontier:
             return operation()
 
     # --- the queue and its leases ------------------------------------------------------------
+
+    def enqueue(self, fingerprint: str | None, score: float, data: bytes) -> bool:
+        """Queue a serialized request unless its ``fingerprint`` was seen in this crawl
+        (None: never filtered); whether it was queued."""
+        keys = [self.key("queue"), self.key("seen")]
+        arguments: list[EncodableT] = [fingerprint or "", score, data]
+        return bool(self.call(lambda: self._enqueue(keys=keys, args=arguments)))
 
     def lease(self, milliseconds: int, owner: str) -> Lease | None:
         """Take the next request, leased to ``owner`` for ``milliseconds``."""
@@ -244,7 +265,9 @@ class Frontier:
             pipe.execute()
         if left is None:
             return None, 0
+        # Its workers are gone: their leases go back to the queue, their permits end now.
         self.hand_back_all_leases()
+        self.call(lambda: self.redis.delete(self.key("polite:inflight")))
         return _text(left), self.pending()[0]
 
     def hand_back_all_leases(self) -> None:
@@ -329,9 +352,14 @@ def where(url: str) -> str:
 
     >>> where("redis://:secret@cache.example:6380/2")
     'cache.example:6380/2'
+    >>> where("unix:///run/redis.sock?db=1")
+    '/run/redis.sock?db=1'
     """
     parts = urlsplit(url)
-    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or '/0'}"
+    if parts.scheme == "unix":
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    database = parts.path if parts.path not in ("", "/") else "/0"
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}{database}"
 
 
 def _text(value: bytes | str | None) -> str | None:
