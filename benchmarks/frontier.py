@@ -1,7 +1,7 @@
 """What a crawl with workers over the shared Redis frontier gains and costs.
 
     python benchmarks/frontier.py [--articles 2000] [--rounds 3] [--workers 1 2 4]
-                                  [--polite-articles 60] [--queued 20000]
+                                  [--polite-articles 60] [--queued 300000]
                                   [--store postgresql://...] [--quick]
 
   1. Pages per second of ``newsarchive crawl --workers N`` for each N of ``--workers`` on a
@@ -12,18 +12,21 @@
      took (the kernel's accounting of this script's children) over wall time x cores: on a
      2-core machine, is the delay or the processors the limit? The site's log gives the
      rate it saw and how many requests it was answering at once, on average.
-  2. The same site's politeness left as its site file says (the everyday site: 0.5 s
-     apart, 2 in flight, AutoThrottle), nothing raised, with 1 and 4 workers on a site of
-     ``--polite-articles`` articles: requests per second and most in flight, from the
-     server's log. Four workers must send the site no more than one does.
-  3. Redis memory: ``--queued`` article requests (built as the spiders build them) pushed
-     through the frontier's queue class, and as many fingerprints through scrapy-redis'
-     duplicate filter: ``MEMORY USAGE`` of each key, and the growth of ``used_memory``,
-     per request and per fingerprint.
-  4. Redis operations per page: every command the crawl's processes sent during one crawl
-     with the largest ``--workers`` (MONITOR, which tells the frontier's Lua scripts apart
-     by their SHA-1), by command and by what it is for, and ``INFO commandstats``' total
-     (which counts the commands run inside the scripts too) and Redis' processor time.
+  2. The site's politeness as its site file says (everyday's [throttle]: 0.5 s apart, 2 in
+     flight, with AutoThrottle; given with -s, since a copy of a site on loopback keeps
+     none), nothing raised, with 1 and 4 workers on a site of ``--polite-articles``
+     articles: requests per second and most in flight, from the server's log. Four workers
+     must send the site no more than one does.
+  3. Redis memory of a backfill's frontier: ``--queued`` article requests (built as the
+     spiders build them) pushed through the frontier's queue class, and as many
+     fingerprints through scrapy-redis' duplicate filter: ``MEMORY USAGE`` of each key,
+     and the growth of ``used_memory``, per request and per fingerprint.
+  4. Redis operations per page: every command the crawl's processes sent during one more
+     crawl with the largest ``--workers`` (read with MONITOR, which also tells the
+     frontier's Lua scripts apart by their SHA-1), by command and by what it is for; the
+     total of ``INFO commandstats`` (which counts the commands run inside the scripts
+     too); the frontier's largest size meanwhile; and Redis' processor time a page, from
+     section 1's crawls (MONITOR costs Redis some).
 
 Every crawl runs into a fresh archive folder, a fresh PostgreSQL schema on ``--store``
 (dropped afterwards) and an empty Redis: a ``redis-server`` this script starts on a free
@@ -66,10 +69,10 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 import scrapy  # noqa: E402
 from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
-from synthetic_site import Hit, SyntheticSite, _article, max_in_flight, rate  # noqa: E402
+from synthetic_site import SECTIONS, Hit, SyntheticSite, max_in_flight, rate  # noqa: E402
 
 from newsarchive.conditional import VIA  # noqa: E402
-from newsarchive.frontier import politeness, shared  # noqa: E402
+from newsarchive.frontier import politeness, scheduler, shared  # noqa: E402
 from newsarchive.frontier.scheduler import _LeasedQueue  # noqa: E402
 from newsarchive.frontier.shared import Frontier  # noqa: E402
 from newsarchive.sites import load_site  # noqa: E402
@@ -88,17 +91,6 @@ RAISED = [
 CPU_BOUND = 0.70
 # The note in shared/notes/scale-and-evidence.md: a scrapy-redis fingerprint costs 88 bytes.
 NOTED_FINGERPRINT = 88
-# The frontier's Lua scripts, by the SHA-1 EVALSHA names them with.
-SCRIPTS = {
-    hashlib.sha1(source.encode()).hexdigest(): name
-    for name, source in (
-        ("lease (take a request)", shared._LEASE),
-        ("requeue ended leases", shared._REQUEUE),
-        ("renew leases", shared._RENEW),
-        ("permit (politeness)", politeness._PERMIT),
-        ("adjust delay (AutoThrottle)", politeness._ADJUST),
-    )
-}
 _MONITORED = re.compile(rb'^\+[\d.]+ \[\d+ ([^\]]+)\] "([^"]*)"(?: "((?:[^"\\]|\\.)*)")?')
 
 
@@ -109,7 +101,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--polite-articles", type=int, default=60)
-    parser.add_argument("--queued", type=int, default=20000)
+    parser.add_argument("--queued", type=int, default=300_000, help="a backfill's articles")
     parser.add_argument("--quick", action="store_true", help="a tiny run, for CI")
     args = parser.parse_args()
     if args.quick:
@@ -129,10 +121,10 @@ def main() -> int:
         ):
             site.warm()
             small.warm()
-            report_speed(site, server, args.store, counts, args.rounds)
+            found = report_speed(site, server, args.store, counts, args.rounds)
             report_politeness(small, server, args.store)
             report_memory(server, args.queued)
-            report_operations(site, server, args.store, max(counts))
+            report_operations(site, server, args.store, found[max(counts)])
     return 0
 
 
@@ -152,7 +144,8 @@ def private_redis() -> Iterator[redis.Redis]:
         command = [executable, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
                    "--appendonly", "no", "--dir", folder]  # fmt: skip
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        client = redis.Redis("127.0.0.1", port)
+        # One connection, so that MONITOR can tell this script's own commands by its address.
+        client = redis.Redis("127.0.0.1", port, single_connection_client=True)
         try:
             deadline = time.monotonic() + 10
             while True:
@@ -289,7 +282,7 @@ def _process_cpu(pid: int) -> float:
 
 def report_speed(
     site: SyntheticSite, server: redis.Redis, store: str, counts: list[int], rounds: int
-) -> None:
+) -> dict[int, list[Crawl]]:
     found: dict[int, list[Crawl]] = {n: [] for n in counts}
     ratios: dict[int, list[float]] = {n: [] for n in counts}
     for number in range(rounds):
@@ -306,47 +299,60 @@ def report_speed(
     )
     print(
         f"  {'workers':<8} {'wall s':>7} {'pages/s':>8} {'speed-up':>9} {'site req/s':>11} "
-        f"{'in flight':>10} {'delay bound':>12} {'crawl CPU s':>12} {'CPU use':>8} "
-        f"{'machine busy':>13} {'Redis CPU s':>12}"
+        f"{'in flight':>10} {'crawl CPU s':>12} {'CPU use':>8} {'a worker':>9} "
+        f"{'machine busy':>13} {'Redis ms/page':>14}"
     )
     shares = []
     for n in counts:
         crawls = found[n]
         share = statistics.median(c.cpu_share for c in crawls)
         shares.append(share)
+        cores = (os.cpu_count() or 1) / n
         print(
             f"  {n:<8} {statistics.median(c.wall for c in crawls):>7.1f} "
             f"{statistics.median(c.pages_per_second for c in crawls):>8.1f} "
             f"{statistics.median(ratios[n]):>8.2f}x "
             f"{statistics.median(rate(c.hits) for c in crawls):>11.1f} "
             f"{statistics.median(c.in_flight for c in crawls):>5.2f} of {n * IN_FLIGHT:<2} "
-            f"{n * IN_FLIGHT / DELAY:>12.0f} {statistics.median(c.cpu for c in crawls):>12.1f} "
-            f"{100 * share:>7.0f}% {100 * statistics.median(c.busy for c in crawls):>12.0f}% "
-            f"{statistics.median(c.redis_cpu for c in crawls):>12.2f}"
+            f"{statistics.median(c.cpu for c in crawls):>12.1f} {100 * share:>7.0f}% "
+            f"{100 * share * cores:>8.0f}% "
+            f"{100 * statistics.median(c.busy for c in crawls):>12.0f}% "
+            f"{1000 * statistics.median(c.redis_cpu / len(c.hits) for c in crawls):>14.2f}"
         )
+    print(
+        f"  pages/s: pages the site answered / the command's wall time, start-up included; site "
+        f"req/s: from its first request to its last answer; in flight: requests the site "
+        f"answered at once on average, of at most {IN_FLIGHT} a worker (the {DELAY * 1000:.0f} ms "
+        f"alone would let a worker fetch {IN_FLIGHT / DELAY:.0f} pages/s); CPU use: the crawl's "
+        f"processor time / (wall x {os.cpu_count()} cores); a worker: the same / workers, of one "
+        "core (a worker is one thread); machine busy: every process on the machine (the site, "
+        "Redis, PostgreSQL, anything else); Redis ms/page: redis-server's processor time a page"
+    )
     per_page = statistics.median(c.cpu / len(c.hits) for c in found[1])
     print(
         f"  one worker's crawl took {1000 * per_page:.1f} ms of processor a page (its start-up "
         f"included): {1 / per_page:.0f} pages/s a core at most"
     )
     busy = max(statistics.median(c.busy for c in found[n]) for n in counts)
+    cores = os.cpu_count()
     if max(shares) < CPU_BOUND:
         print(
-            f"  -> the crawl used at most {100 * max(shares):.0f}% of the {os.cpu_count()} cores "
-            f"(below {100 * CPU_BOUND:.0f}%): the processors are not its limit, waiting is (the "
-            f"site's {DELAY * 1000:.0f} ms a request)"
+            f"  -> the crawl used at most {100 * max(shares):.0f}% of the {cores} cores (below "
+            f"{100 * CPU_BOUND:.0f}%): the processors are not its limit, waiting is (the site's "
+            f"{DELAY * 1000:.0f} ms a request, and what a worker waits for between its pages)"
         )
     else:
         print(
-            f"  -> the crawl used up to {100 * max(shares):.0f}% of the {os.cpu_count()} cores "
-            f"(at or above {100 * CPU_BOUND:.0f}%): the processors, not the site's "
-            f"{DELAY * 1000:.0f} ms, are its limit"
+            f"  -> the crawl used up to {100 * max(shares):.0f}% of the {cores} cores (at or above "
+            f"{100 * CPU_BOUND:.0f}%): the processors, not the site's {DELAY * 1000:.0f} ms, "
+            "are its limit"
         )
     if busy >= CPU_BOUND:
         print(
             f"  (the machine was up to {100 * busy:.0f}% busy with everything on it: other work "
             "may have slowed these crawls; compare with a run on a quiet machine)"
         )
+    return found
 
 
 # --- 2. the site's own politeness -------------------------------------------------------------
@@ -388,13 +394,13 @@ def report_politeness(site: SyntheticSite, server: redis.Redis, store: str) -> N
 
 
 def article_requests(spider: NewsSpider, count: int) -> Iterator[scrapy.Request]:
-    """``count`` distinct article requests, as NewsSpider.parse_listing makes them on the
-    synthetic site (its articles' paths, numbered on past its size)."""
+    """``count`` distinct article requests, as NewsSpider.parse_listing makes them, with
+    URLs shaped as the synthetic site's (section, numeric id)."""
     base = "http://127.0.0.1:8766"
     for number in range(count):
         listing = f"{base}/page/{number // PER_PAGE + 1}/"
         yield scrapy.Request(
-            f"{base}{_article(number)['path']}",
+            f"{base}/{SECTIONS[number % len(SECTIONS)]}/{100000 + number}-post.html",
             callback=spider.parse_article,
             errback=spider.failed,
             priority=1,
@@ -406,24 +412,22 @@ def article_requests(spider: NewsSpider, count: int) -> Iterator[scrapy.Request]
 def report_memory(server: redis.Redis, count: int) -> None:
     spider = NewsSpider(site=SITE)
     frontier = Frontier(redis_url(server), SITE)
-    requests = list(article_requests(spider, count))
     server.flushall()
     queue = _LeasedQueue(frontier, spider, 60_000, "w1")
-    pickled = statistics.mean(len(queue._encode_request(r)) for r in requests[:1000])
-    queued = _memory_of(server, frontier.key("queue"), lambda: [queue.push(r) for r in requests])
-    if server.zcard(frontier.key("queue")) != count:
-        sys.exit("frontier: the queue does not hold every request pushed")
+    sample = list(article_requests(spider, 1000))
+    pickled = statistics.mean(len(queue._encode_request(r)) for r in sample)
+    queued = _memory_of(server, frontier.key("queue"), count, lambda: [
+        queue.push(r) for r in article_requests(spider, count)])  # fmt: skip
     server.flushall()
     seen = RFPDupeFilter(server, key=frontier.key("seen"))
-    found = _memory_of(
-        server, frontier.key("seen"), lambda: [seen.request_seen(r) for r in requests]
-    )
-    if server.scard(frontier.key("seen")) != count:
-        sys.exit("frontier: the duplicate filter does not hold every fingerprint")
+    found = _memory_of(server, frontier.key("seen"), count, lambda: [
+        seen.request_seen(r) for r in article_requests(spider, count)])  # fmt: skip
+    server.flushall()
     frontier.close()
     print(
-        f"\n3. Redis memory, {count:,} of each (article requests of the synthetic site, as the "
-        f"spider makes them: URL {len(requests[0].url)} characters, via its listing pages)"
+        f"\n3. Redis memory, {count:,} of each (article requests as the spider makes them, URLs "
+        f"of {len(sample[0].url)} characters shaped as the synthetic site's, via its listing "
+        "pages)"
     )
     print(f"  {'what':<46} {'MEMORY USAGE':>13} {'used_memory':>12}")
     print(f"  {'queued request (frontier queue, sorted set)':<46} {queued[0]:>11.0f} B "
@@ -432,30 +436,38 @@ def report_memory(server: redis.Redis, count: int) -> None:
           f"{found[1]:>10.0f} B   (the note says {NOTED_FINGERPRINT} B: "
           f"{found[0] / NOTED_FINGERPRINT:.2f}x)")  # fmt: skip
     print(
-        "  MEMORY USAGE: the key's own size (SAMPLES 0: every element) / count; used_memory: "
-        "the server's growth / count"
+        f"  all {count:,}: {queued[0] * count / 1e6:,.1f} MB queued, {found[0] * count / 1e6:,.1f}"
+        f" MB of fingerprints (MEMORY USAGE: the key's own size, SAMPLES 0: every element; "
+        "used_memory: the server's growth)"
     )
 
 
 def _memory_of(
-    server: redis.Redis, key: str, fill: Callable[[], list[object]]
+    server: redis.Redis, key: str, count: int, fill: Callable[[], list[object]]
 ) -> tuple[float, float]:
-    """Bytes per element ``fill()`` adds to ``key``: by MEMORY USAGE and by used_memory."""
+    """Bytes per element of the ``count`` that ``fill()`` adds to ``key``: by MEMORY USAGE
+    and by used_memory."""
     before = int(server.info("memory")["used_memory"])
-    added = len(fill())
+    fill()
     after = int(server.info("memory")["used_memory"])
+    kind = server.type(key)
+    held = server.zcard(key) if kind == b"zset" else server.scard(key)
+    if held != count:
+        sys.exit(f"frontier: {key} holds {held} of the {count} pushed")
     usage = int(server.memory_usage(key, samples=0) or 0)
-    return usage / added, (after - before) / added
+    return usage / count, (after - before) / count
 
 
 # --- 4. Redis operations per page -------------------------------------------------------------
 
 
 class Monitor:
-    """Every command Redis runs, read from MONITOR on a socket of its own, counted."""
+    """Every command Redis runs but those of the ``ignored`` clients (``host:port``), read from
+    MONITOR on a socket of its own, counted by command and first argument."""
 
-    def __init__(self, server: redis.Redis) -> None:
+    def __init__(self, server: redis.Redis, ignored: set[str]) -> None:
         kwargs = server.connection_pool.connection_kwargs
+        self.ignored = {address.encode() for address in ignored}
         self.socket = socket.create_connection((kwargs["host"], kwargs["port"]))
         self.socket.sendall(b"MONITOR\r\n")
         self.lines = self.socket.makefile("rb")
@@ -463,6 +475,7 @@ class Monitor:
             sys.exit("frontier: Redis refused MONITOR")
         self.sent: collections.Counter[tuple[str, str]] = collections.Counter()
         self.scripted: collections.Counter[str] = collections.Counter()
+        self.left_out = 0
         self._thread = threading.Thread(target=self._read, name="monitor", daemon=True)
         self._thread.start()
 
@@ -472,7 +485,9 @@ class Monitor:
             if found is None:
                 continue
             client, command, first = found.group(1), found.group(2).decode().upper(), found.group(3)
-            if client == b"lua":
+            if client in self.ignored:
+                self.left_out += 1
+            elif client == b"lua":
                 self.scripted[command] += 1
             else:
                 self.sent[(command, (first or b"").decode("ascii", "replace"))] += 1
@@ -485,59 +500,122 @@ class Monitor:
         self.socket.close()
 
 
-def purpose(command: str, first: str, prefix: str) -> str:
+class Watch:
+    """The frontier's size every 50 ms while a crawl runs: the most requests queued and
+    leased, fingerprints seen, and Redis' memory, on a connection of its own."""
+
+    def __init__(self, server: redis.Redis, frontier: Frontier) -> None:
+        kwargs = server.connection_pool.connection_kwargs
+        # One connection (its pipelines take it from the pool too), for MONITOR to tell.
+        self.client = redis.Redis(kwargs["host"], kwargs["port"], max_connections=1)
+        self.address = str(self.client.client_info()["addr"])
+        self.keys = [frontier.key(name) for name in ("queue", "leases", "seen")]
+        self.base = self.peak = int(self.client.info("memory")["used_memory"])
+        self.most = [0, 0, 0]
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="watch", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.05):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.zcard(self.keys[0]).zcard(self.keys[1]).scard(self.keys[2]).info("memory")
+            *sizes, memory = pipe.execute()
+            self.most = [max(m, int(n)) for m, n in zip(self.most, sizes, strict=True)]
+            self.peak = max(self.peak, int(memory["used_memory"]))
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=10)
+        self.client.close()
+
+
+def scripts() -> dict[str, str]:
+    """The frontier's Lua scripts by the SHA-1 that EVALSHA names them with: every text of
+    its modules that calls Redis, named after its constant (``_LEASE``: lease)."""
+    return {
+        hashlib.sha1(value.encode()).hexdigest(): name.strip("_").lower()
+        for module in (shared, politeness, scheduler)
+        for name, value in vars(module).items()
+        if isinstance(value, str) and "redis.call" in value
+    }
+
+
+def purpose(command: str, first: str, prefix: str, named: dict[str, str]) -> str:
     """What a command sent by the crawl is for: its script, or its command and key."""
     if command == "EVALSHA":
-        return f"EVALSHA {SCRIPTS.get(first, first[:12])}"
+        return f"EVALSHA {named.get(first, first[:12])} (script)"
     key = first.removeprefix(prefix) if first.startswith(prefix) else ""
     key = re.sub(r"^worker:w\d+$", "worker:<id>", key)
     return f"{command} {key}".strip()
 
 
-def report_operations(site: SyntheticSite, server: redis.Redis, store: str, workers: int) -> None:
+def report_operations(
+    site: SyntheticSite, server: redis.Redis, store: str, timed: list[Crawl]
+) -> None:
+    """One more crawl with as many workers as ``timed`` (section 1's, whose Redis processor
+    time is read here: MONITOR itself costs Redis some), its commands counted."""
+    workers = timed[0].workers
+    frontier = Frontier(redis_url(server), SITE)
     server.flushall()
-    server.config_resetstat()
-    monitor = Monitor(server)
+    watch = Watch(server, frontier)
+    monitor = Monitor(server, {str(server.client_info()["addr"]), watch.address})
+    server.config_resetstat()  # commandstats count from here, as MONITOR does
+    watch.start()
     try:
         done = crawl(site, server, store, workers, RAISED)
     finally:
+        watch.stop()
         monitor.stop()
+        frontier.close()
     stats = server.info("commandstats")
-    # Not the crawl's: this script's FLUSHALL, INFO and MONITOR.
-    mine = {"flushall", "info", "monitor", "config|resetstat"}
-    calls = {name.removeprefix("cmdstat_"): s["calls"] for name, s in stats.items()}
-    usec = sum(s["usec"] for name, s in stats.items() if name.removeprefix("cmdstat_") not in mine)
-    total = sum(n for name, n in calls.items() if name not in mine)
-    sent = collections.Counter(
-        {key: n for key, n in monitor.sent.items() if key[0] not in {"FLUSHALL", "INFO"}}
-    )
+    # This script's own commands (the polls, FLUSHALL, INFO) are left out of MONITOR's counts
+    # by their clients' addresses, and so out of commandstats' total, with CONFIG RESETSTAT
+    # (MONITOR shows no administrative command); its time in commands leaves out those the
+    # crawl never sends.
+    own = {"info", "config|resetstat", "flushall"}
+    usec = sum(s["usec"] for name, s in stats.items() if name.removeprefix("cmdstat_") not in own)
+    counted = sum(s["calls"] for s in stats.values()) - monitor.left_out - 1
+    sent = monitor.sent
+    inside = sum(monitor.scripted.values())
     pages = len(done.hits)
     prefix = f"newsarchive:{SITE}:"
     print(
         f"\n4. Redis operations per page: one crawl with {workers} workers, limits raised, "
-        f"{site.count:,} articles ({pages:,} pages, {done.wall:.1f} s)"
+        f"{site.count:,} articles ({pages:,} pages, {done.wall:.1f} s), every command read "
+        "with MONITOR"
     )
     by_command: collections.Counter[str] = collections.Counter()
     by_purpose: collections.Counter[str] = collections.Counter()
+    named = scripts()
     for (command, first), n in sent.items():
         by_command[command] += n
-        by_purpose[purpose(command, first, prefix)] += n
-    print(f"  {'command sent (MONITOR)':<44} {'calls':>8} {'per page':>9}")
+        by_purpose[purpose(command, first, prefix, named)] += n
+    print(f"  {'command the crawl sent':<44} {'calls':>8} {'per page':>9}")
     for command, n in by_command.most_common():
         print(f"  {command:<44} {n:>8,} {n / pages:>9.2f}")
-    print(
-        f"  {'all commands sent':<44} {sum(sent.values()):>8,} {sum(sent.values()) / pages:>9.2f}"
-    )
+    total = sum(sent.values())
+    print(f"  {'all commands sent':<44} {total:>8,} {total / pages:>9.2f}")
     print(f"  {'by what for (command, key under ' + prefix + ')':<44} {'calls':>8} {'per page':>9}")
     for name, n in by_purpose.most_common():
         print(f"  {name:<44} {n:>8,} {n / pages:>9.2f}")
-    inside = sum(monitor.scripted.values())
     print(
-        f"  INFO commandstats: {total:,} calls ({total / pages:.2f} a page), of which "
-        f"{inside:,} ran inside the Lua scripts; Redis busy {usec / 1e6:.2f} s in commands "
-        f"({usec / pages:.0f} us a page), {done.redis_cpu:.2f} s of processor in all "
-        f"({1000 * done.redis_cpu / pages:.2f} ms a page: {pages / done.redis_cpu:,.0f} pages/s "
-        f"a Redis core at most)"
+        f"  and {inside:,} commands run inside the Lua scripts ({inside / pages:.2f} a page): "
+        f"{total + inside:,} in all; INFO commandstats counted {counted:,} "
+        f"({counted / pages:.2f} a page), this script's own left out"
+    )
+    redis_ms = 1000 * statistics.median(c.redis_cpu / len(c.hits) for c in timed)
+    print(
+        f"  Redis was busy {usec / 1e6:.2f} s in these commands ({usec / pages:.0f} us a page); "
+        f"in section 1's crawls with {workers} workers redis-server took {redis_ms:.2f} ms of "
+        f"processor a page in all: {1000 / redis_ms:,.0f} pages/s a Redis core at most"
+    )
+    print(
+        f"  the frontier at its largest: {watch.most[0]:,} requests queued, {watch.most[1]} "
+        f"leased, {watch.most[2]:,} fingerprints seen; used_memory "
+        f"{(watch.peak - watch.base) / 1e6:.1f} MB over the empty server's at the most"
     )
     print(
         "  MULTI ... EXEC and the other pipelines are one round trip for several commands; "
