@@ -185,23 +185,70 @@ def fresh_schema(server: str) -> Iterator[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Usage:
+    """Processor seconds taken so far by the crawl (this script's children), the site (this
+    process's threads), redis-server and PostgreSQL (all its processes, whoever they serve);
+    the machine's clock ticks, all and idle."""
+
+    crawl: float
+    site: float
+    redis: float
+    postgres: float
+    ticks: int
+    idle: int
+
+    @classmethod
+    def now(cls, redis_pid: int) -> Usage:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        with Path("/proc/stat").open(encoding="ascii") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+        postgres = 0.0
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                name, fields = _stat(path)
+                if name == "postgres":  # its backends' too, once it has reaped them
+                    postgres += sum(int(field) for field in fields[11:15])
+        return cls(
+            crawl=children.ru_utime + children.ru_stime,
+            site=own.ru_utime + own.ru_stime,
+            redis=sum(int(field) for field in _stat(Path(f"/proc/{redis_pid}/stat"))[1][11:13])
+            / _TICK,
+            postgres=postgres / _TICK,
+            ticks=sum(ticks),
+            idle=ticks[3] + ticks[4],  # idle, iowait
+        )
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(path: Path) -> tuple[str, list[str]]:
+    """A process's name and the fields after it in /proc/PID/stat."""
+    text = path.read_text(encoding="ascii", errors="replace")
+    name, rest = text.split("(", 1)[1].rsplit(")", 1)
+    return name, rest.split()
+
+
+@dataclass(frozen=True, slots=True)
 class Crawl:
     """One ``newsarchive crawl --workers N``, as the machine and the site saw it."""
 
     workers: int
     wall: float
-    cpu: float  # processor seconds of the crawl's processes
-    busy: float  # share of all cores busy with anything during the crawl
-    redis_cpu: float  # processor seconds of redis-server
     hits: list[Hit]
+    cpu: float  # processor seconds of the crawl's processes
+    servers: float  # of the site, Redis and PostgreSQL
+    redis_cpu: float
+    busy: float  # share of all cores busy with anything
 
     @property
     def pages_per_second(self) -> float:
         return len(self.hits) / self.wall
 
-    @property
-    def cpu_share(self) -> float:
-        return self.cpu / (self.wall * (os.cpu_count() or 1))
+    def share(self, seconds: float) -> float:
+        """Processor seconds as a share of all the cores during the crawl."""
+        return seconds / (self.wall * (os.cpu_count() or 1))
 
     @property
     def in_flight(self) -> float:
@@ -223,17 +270,17 @@ def crawl(
                    "--redis", redis_url(server), "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0",
                    *settings]  # fmt: skip
         pid = int(server.info("server")["process_id"])
-        before, busy_before, redis_before = _children_cpu(), _machine(), _process_cpu(pid)
+        before = Usage.now(pid)
         started = time.perf_counter()
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
-        busy_after, redis_after = _machine(), _process_cpu(pid)
+        after = Usage.now(pid)
         hits = site.hits(mark)
         _check(result, hits, Path(out), site.count, workers)
-    idle = busy_after[1] - busy_before[1]
-    total = busy_after[0] - busy_before[0]
-    return Crawl(workers, wall, _children_cpu() - before, 1 - idle / total,
-                 redis_after - redis_before, hits)  # fmt: skip
+    redis_cpu = after.redis - before.redis
+    servers = after.site - before.site + redis_cpu + after.postgres - before.postgres
+    busy = 1 - (after.idle - before.idle) / (after.ticks - before.ticks)
+    return Crawl(workers, wall, hits, after.crawl - before.crawl, servers, redis_cpu, busy)
 
 
 def _check(
@@ -258,25 +305,6 @@ def _check(
         )
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _machine() -> tuple[int, int]:
-    """All cores' clock ticks so far, and their idle ones (/proc/stat)."""
-    with Path("/proc/stat").open(encoding="ascii") as stat:
-        ticks = [int(field) for field in stat.readline().split()[1:]]
-    return sum(ticks), ticks[3] + ticks[4]  # idle + iowait
-
-
-def _process_cpu(pid: int) -> float:
-    """Processor seconds a process has taken (/proc/PID/stat: utime, stime)."""
-    with Path(f"/proc/{pid}/stat").open(encoding="ascii") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 # --- 1. pages per second ----------------------------------------------------------------------
 
 
@@ -292,6 +320,11 @@ def report_speed(
         for n in counts:
             ratios[n].append(found[n][-1].pages_per_second / found[1][-1].pages_per_second)
     pages = len(found[1][0].hits)
+    cores = os.cpu_count() or 1
+
+    def median(of: Callable[[Crawl], float], n: int) -> float:
+        return statistics.median(of(c) for c in found[n])
+
     print(
         f"\n1. pages per second, limits raised ({' '.join(RAISED[1::2])}): {site.count:,} "
         f"articles, {PER_PAGE} a listing page ({pages:,} pages), {DELAY * 1000:.0f} ms before "
@@ -299,58 +332,70 @@ def report_speed(
     )
     print(
         f"  {'workers':<8} {'wall s':>7} {'pages/s':>8} {'speed-up':>9} {'site req/s':>11} "
-        f"{'in flight':>10} {'crawl CPU s':>12} {'CPU use':>8} {'a worker':>9} "
-        f"{'machine busy':>13} {'Redis ms/page':>14}"
+        f"{'in flight':>10}"
     )
-    shares = []
     for n in counts:
-        crawls = found[n]
-        share = statistics.median(c.cpu_share for c in crawls)
-        shares.append(share)
-        cores = (os.cpu_count() or 1) / n
         print(
-            f"  {n:<8} {statistics.median(c.wall for c in crawls):>7.1f} "
-            f"{statistics.median(c.pages_per_second for c in crawls):>8.1f} "
-            f"{statistics.median(ratios[n]):>8.2f}x "
-            f"{statistics.median(rate(c.hits) for c in crawls):>11.1f} "
-            f"{statistics.median(c.in_flight for c in crawls):>5.2f} of {n * IN_FLIGHT:<2} "
-            f"{statistics.median(c.cpu for c in crawls):>12.1f} {100 * share:>7.0f}% "
-            f"{100 * share * cores:>8.0f}% "
-            f"{100 * statistics.median(c.busy for c in crawls):>12.0f}% "
-            f"{1000 * statistics.median(c.redis_cpu / len(c.hits) for c in crawls):>14.2f}"
+            f"  {n:<8} {median(lambda c: c.wall, n):>7.1f} "
+            f"{median(lambda c: c.pages_per_second, n):>8.1f} "
+            f"{statistics.median(ratios[n]):>8.2f}x {median(lambda c: rate(c.hits), n):>11.1f} "
+            f"{median(lambda c: c.in_flight, n):>5.2f} of {n * IN_FLIGHT}"
         )
     print(
         f"  pages/s: pages the site answered / the command's wall time, start-up included; site "
-        f"req/s: from its first request to its last answer; in flight: requests the site "
-        f"answered at once on average, of at most {IN_FLIGHT} a worker (the {DELAY * 1000:.0f} ms "
-        f"alone would let a worker fetch {IN_FLIGHT / DELAY:.0f} pages/s); CPU use: the crawl's "
-        f"processor time / (wall x {os.cpu_count()} cores); a worker: the same / workers, of one "
-        "core (a worker is one thread); machine busy: every process on the machine (the site, "
-        "Redis, PostgreSQL, anything else); Redis ms/page: redis-server's processor time a page"
+        f"req/s: from its first request to its last answer; in flight: requests the site was "
+        f"answering at once, on average, of at most {IN_FLIGHT} a worker (the "
+        f"{DELAY * 1000:.0f} ms alone would let a worker fetch {IN_FLIGHT / DELAY:.0f} pages/s)"
     )
-    per_page = statistics.median(c.cpu / len(c.hits) for c in found[1])
+    print(f"  processors during these crawls, share of the {cores} cores:")
     print(
-        f"  one worker's crawl took {1000 * per_page:.1f} ms of processor a page (its start-up "
-        f"included): {1 / per_page:.0f} pages/s a core at most"
+        f"  {'workers':<8} {'crawl CPU s':>12} {'the crawl':>10} {'a worker':>9} "
+        f"{'site, Redis, PostgreSQL':>24} {'anything else':>14} {'Redis ms/page':>14}"
     )
-    busy = max(statistics.median(c.busy for c in found[n]) for n in counts)
-    cores = os.cpu_count()
-    if max(shares) < CPU_BOUND:
+    crawl_share: dict[int, float] = {}
+    servers_share: dict[int, float] = {}
+    other_share: dict[int, float] = {}
+    for n in counts:
+        crawl_share[n] = median(lambda c: c.share(c.cpu), n)
+        servers_share[n] = median(lambda c: c.share(c.servers), n)
+        other_share[n] = median(lambda c: max(0.0, c.busy - c.share(c.cpu + c.servers)), n)
         print(
-            f"  -> the crawl used at most {100 * max(shares):.0f}% of the {cores} cores (below "
-            f"{100 * CPU_BOUND:.0f}%): the processors are not its limit, waiting is (the site's "
-            f"{DELAY * 1000:.0f} ms a request, and what a worker waits for between its pages)"
+            f"  {n:<8} {median(lambda c: c.cpu, n):>12.1f} {100 * crawl_share[n]:>9.0f}% "
+            f"{100 * crawl_share[n] * cores / n:>8.0f}% {100 * servers_share[n]:>23.0f}% "
+            f"{100 * other_share[n]:>13.0f}% "
+            f"{1000 * median(lambda c: c.redis_cpu / len(c.hits), n):>14.2f}"
+        )
+    per_page = median(lambda c: c.cpu / len(c.hits), 1)
+    print(
+        "  a worker: the crawl's share / workers, as a share of one core (a worker is one "
+        "thread); site, Redis, PostgreSQL: this process's threads, redis-server and every "
+        "PostgreSQL process; anything else: the rest of the machine's busy time; one worker's "
+        f"crawl took {1000 * per_page:.1f} ms of processor a page, start-up included"
+    )
+    most = max(counts)
+    if max(crawl_share.values()) < CPU_BOUND:
+        print(
+            f"  -> the crawl used at most {100 * max(crawl_share.values()):.0f}% of the {cores} "
+            f"cores (below {100 * CPU_BOUND:.0f}%): the processors are not its limit; each "
+            f"worker waits, for the site's {DELAY * 1000:.0f} ms a request and on its own "
+            "thread between them (its share of one core above)"
         )
     else:
         print(
-            f"  -> the crawl used up to {100 * max(shares):.0f}% of the {cores} cores (at or above "
-            f"{100 * CPU_BOUND:.0f}%): the processors, not the site's {DELAY * 1000:.0f} ms, "
-            "are its limit"
+            f"  -> the crawl used up to {100 * max(crawl_share.values()):.0f}% of the {cores} "
+            f"cores (at or above {100 * CPU_BOUND:.0f}%): the processors, not the site's "
+            f"{DELAY * 1000:.0f} ms, are its limit"
         )
-    if busy >= CPU_BOUND:
+    if crawl_share[most] + servers_share[most] >= CPU_BOUND:
         print(
-            f"  (the machine was up to {100 * busy:.0f}% busy with everything on it: other work "
-            "may have slowed these crawls; compare with a run on a quiet machine)"
+            f"  -> with the site, Redis and PostgreSQL on the same {cores} cores, {most} workers "
+            f"kept {100 * (crawl_share[most] + servers_share[most]):.0f}% of them busy: more "
+            "workers on this one machine would share its processors"
+        )
+    if max(other_share.values()) >= 0.1:
+        print(
+            f"  (other work took up to {100 * max(other_share.values()):.0f}% of the machine "
+            "during these crawls: they ran slower than on a quiet machine)"
         )
     return found
 
@@ -384,9 +429,9 @@ def report_politeness(site: SyntheticSite, server: redis.Redis, store: str) -> N
     most = max(max_in_flight(c.hits) for c in found.values())
     print(
         f"  -> 4 workers send the site {ratio:.2f}x the requests per second 1 worker sends: "
-        f"{'no more' if ratio <= 1.1 else 'MORE'} than one (within 10%), at most {most} in "
-        f"flight ({'within' if most <= cap else 'OVER'} the site's {cap}); each worker's first "
-        "request is its own robots.txt"
+        f"{'no more than one (within 10%)' if ratio <= 1.1 else 'MORE than one (over 10%)'}, "
+        f"at most {most} in flight ({'within' if most <= cap else 'OVER'} the site's {cap}); "
+        "each worker's first request is its own robots.txt"
     )
 
 
