@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
         ("benchmarks/store.py", "a full crawl of 20 articles into a fresh archive"),
         ("benchmarks/fleet.py", "crawl --all --jobs 4"),
         # Needs redis-server (it starts its own) and PostgreSQL; the last figure printed.
-        ("benchmarks/frontier.py", "ran inside the Lua scripts"),
+        ("benchmarks/frontier.py", "commands run inside the Lua scripts"),
     ],
 )
 def test_benchmark_runs_quick(
