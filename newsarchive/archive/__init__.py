@@ -214,6 +214,17 @@ class Archive:
             self._writer(KINDS[record["kind"]]).write(dumps(record))
             self._remember(record, self.run_id)
 
+    def write_claimed(self, record: dict[str, Any]) -> bool:
+        """Claim the record in the store, then write it, in one step; False (nothing written)
+        when another process sharing the store claimed it first: an article's version, or a
+        rate row's key and values."""
+        with self._writing():
+            if not self.store.claim(*_claim(record), self.run_id):
+                return False
+            self._writer(KINDS[record["kind"]]).write(dumps(record))
+            self._remember(record, self.run_id)
+        return True
+
     def capture(self, exchange: Exchange) -> Capture:
         """Keep a page as received in the run's WARC file; a payload this archive already holds
         for the URL becomes a revisit of its first capture."""
@@ -255,12 +266,6 @@ class Archive:
     def known_article(self, article_id: str) -> KnownArticle | None:
         with self._writing():  # a store that fails here fails the run, as on a write
             return self.store.article(article_id)
-
-    def claim(self, article_id: str, version: int) -> bool:
-        """Take the right to write this version of the article; False when another process
-        sharing the store took it first (it writes the record, this run must not)."""
-        with self._writing():
-            return self.store.claim(article_id, version, self.run_id)
 
     def validators(self, url: str) -> Validators | None:
         """What the store keeps of a listing page, sitemap or feed (``newsarchive.conditional``)."""
@@ -510,6 +515,20 @@ def finished_run_since(folder: Path, store: str | None, moment: datetime) -> str
 
 def _utc_now() -> str:
     return datetime.now(UTC).strftime(_INSTANT)
+
+
+def _claim(record: dict[str, Any]) -> tuple[str, int]:
+    """What a record is claimed under: an article's id and version; a rate row's key and
+    values (a changed value is another row), as version 0.
+
+    >>> _claim({"kind": "rates", "source": "cbu", "as_of": "2025-12-11", "currency": "USD",
+    ...         "rate": 12020.9, "change": 17.72, "change_percent": None})
+    ('rates cbu|2025-12-11|USD|12020.9|17.72|', 0)
+    """
+    if record["kind"] == "article":
+        return record["id"], record["version"]
+    key = _rate_key(record)
+    return f"rates {key.source}|{key.as_of}|{key.currency}|{rate_value(record)}", 0
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

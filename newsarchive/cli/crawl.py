@@ -237,7 +237,9 @@ def add_frontier_options(parser: argparse.ArgumentParser, workers_help: str) -> 
 def frontier_url(args: argparse.Namespace) -> str:
     """The checked --redis of a crawl with workers (with the PostgreSQL store it needs)."""
     if not args.redis:
-        raise UsageError("--workers needs --redis redis://host:6379/0 (or NEWSARCHIVE_REDIS)")
+        raise UsageError(
+            "a crawl with workers needs --redis redis://host:6379/0 (or NEWSARCHIVE_REDIS)"
+        )
     if not str(args.redis).startswith(("redis://", "rediss://", "unix://")):
         raise UsageError(f"--redis {args.redis!r}: not a redis://, rediss:// or unix:// URL")
     if not (args.store and str(args.store).startswith(("postgresql://", "postgres://"))):

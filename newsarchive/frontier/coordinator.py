@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import counters
-from newsarchive.archive import Archive, finished_run_since, lock
+from newsarchive.archive import KINDS, Archive, finished_run_since, lock
+from newsarchive.archive.files import read_records
 from newsarchive.archive.store import StoreError
 from newsarchive.cli.runner import CrawlOptions, report_end
 from newsarchive.extensions import progress_line
@@ -148,6 +149,9 @@ def _coordinate(options: CrawlOptions, workers: int, frontier: Frontier, run_id:
             except FrontierError as error:
                 lost = error
         files = archive.recover_workers()
+        for outcome in outcomes:
+            if outcome.exit_status < 0 and outcome.folder == crew.folder:
+                _count_what_it_wrote(outcome, files, archive.folder)
         stats = sum_stats(outcome.stats for outcome in outcomes)
         if lost is not None or any(o.exit_status == EXIT_FRONTIER_LOST for o in outcomes):
             lost_reason = str(lost) if lost else next(
@@ -227,7 +231,7 @@ def join_crawl(options: CrawlOptions, workers: int, redis_url: str) -> int:
         archive.close()
         lock.release(folder)
         frontier.close()
-    outcomes = crew.outcomes()
+    outcomes = [outcome for outcome in crew.outcomes() if outcome.worker in crew.processes]
     stats = sum_stats(outcome.stats for outcome in outcomes)
     for line in _worker_lines(_worker_entries(outcomes, stats)):
         print(line)
@@ -475,6 +479,32 @@ def _walked_all_listings(
         and not stats.get(counters.LISTING_FAILED, 0)
         and not stats.get(counters.ARTICLES_CLAIMED_ELSEWHERE, 0)
     )
+
+
+def _count_what_it_wrote(outcome: Outcome, files: list[Path], folder: Path) -> None:
+    """A killed worker's counts are its last report's; what it wrote after it is in its files
+    (published now): count the records there instead."""
+    mine = [path for path in files if f".{outcome.worker}-" in path.name]
+    articles = [
+        record
+        for path in mine
+        if path.parent.name == KINDS["article"]
+        for record in read_records(path)
+    ]
+    rates = sum(
+        1 for path in mine if path.parent.name == KINDS["rates"] for _ in read_records(path)
+    )
+    new = sum(1 for record in articles if record["version"] == 1)
+    outcome.stats.update(
+        {
+            counters.ARTICLES_NEW: new,
+            counters.ARTICLES_UPDATED: len(articles) - new,
+            counters.WRITTEN + "article": len(articles),
+            counters.RATES_NEW: rates,
+            counters.WRITTEN + "rates": rates,
+        }
+    )
+    outcome.files = [path.relative_to(folder).as_posix() for path in mine]
 
 
 def _worker_entries(outcomes: list[Outcome], stats: dict[str, Any]) -> list[dict[str, Any]]:

@@ -2,6 +2,9 @@
 
 ``DeduplicationPipeline`` decides; ``newsarchive.middlewares.KnownRatesFilter`` (a spider
 middleware) asks it, through the crawler, about rate rows before they reach the pipelines.
+Of several processes sharing the store, the one that writes a new version or rate row is the
+one whose claim succeeds, taken by the writer in the same step as the write
+(``ArchiveWriterPipeline``).
 """
 
 from __future__ import annotations
@@ -50,43 +53,15 @@ class DeduplicationPipeline:
             raise DropItem(f"{record['url']}: already archived as {record['id']}")
         if known is not None:
             record["version"] = known.version + 1
-        # Atomic in the store: of the processes sharing it, one writes this version.
-        if not self.archive.claim(record["id"], record["version"]):
-            self.stats.inc_value(counters.ARTICLES_CLAIMED_ELSEWHERE)
-            raise DropItem(
-                f"{record['url']}: version {record['version']} of {record['id']} is being "
-                "archived by another run"
-            )
-        self.stats.inc_value(
-            counters.ARTICLES_NEW if known is None else counters.ARTICLES_UPDATED
-        )
         return record
 
     def _rate(self, record: dict[str, Any]) -> dict[str, Any]:
         if self.holds_rate(record):
             self.stats.inc_value(counters.RATES_UNCHANGED)
             raise DropItem(f"{record['currency']} {record['as_of']}: already archived")
-        # Every page shows the widget: workers of one crawl read the same new row at once.
-        if not self.archive.claim(_rate_claim(record), 0):
-            self.stats.inc_value(counters.RATES_UNCHANGED)
-            raise DropItem(
-                f"{record['currency']} {record['as_of']}: being archived by another run"
-            )
-        self.stats.inc_value(counters.RATES_NEW)
         return record
 
     def holds_rate(self, record: dict[str, Any]) -> bool:
         """Whether the archive holds this rate row's value under its key already."""
         return self.archive.known_rate(record) == rate_value(record)
 
-
-def _rate_claim(record: dict[str, Any]) -> str:
-    """The claim a new rate row is written under: its key and its values (a changed value is
-    another row).
-
-    >>> _rate_claim({"source": "cbu", "as_of": "2025-12-11", "currency": "USD", "rate": 12020.9,
-    ...              "change": 17.72, "change_percent": None})
-    'rates cbu|2025-12-11|USD|12020.9|17.72|'
-    """
-    key = "|".join((record["source"] or "", record["as_of"], record["currency"]))
-    return f"rates {key}|{rate_value(record)}"
