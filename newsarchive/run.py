@@ -16,6 +16,7 @@ recovers its complete lines, as after a kill). An archive a newer newsarchive wr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn, Protocol, runtime_checkable
@@ -118,6 +119,7 @@ class ArchiveRun:
             warc_info=self._warcinfo(spider, run_id),
             worker=settings.get("NEWSARCHIVE_WORKER") or None,
             listings_complete=settings.getbool("NEWSARCHIVE_LISTINGS_COMPLETE"),
+            worker_killed=self._worker_killed() if settings.get("NEWSARCHIVE_WORKER") else None,
         )
         try:
             archive.open()
@@ -140,6 +142,14 @@ class ArchiveRun:
         # handlers (its parse worker's close), as the last word of the run.
         crawler.signals.connect(close, signal=signals.spider_closed, weak=False)
         return archive
+
+    def _worker_killed(self) -> Callable[[str], bool]:
+        """For a worker of a crawl with a shared frontier: whether the crawl saw another of
+        its workers killed (the archive takes over what that one claimed and never wrote)."""
+        from newsarchive.frontier.scheduler import frontier_of  # the optional redis extra
+
+        frontier = frontier_of(self.crawler)
+        return frontier.worker_killed
 
     def _warcinfo(self, spider: _SiteSpider, run_id: str) -> dict[str, str]:
         """What the warcinfo record of each WARC file says: who wrote it, for which run and

@@ -22,6 +22,7 @@ pages' whole records) as it does a killed run's.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import importlib
 import json
 import logging
@@ -63,10 +64,10 @@ __all__ = [
     "ArchiveStore",
     "ArchiveWriteError",
     "KnownArticle",
-    "finished_run_since",
     "RateKey",
     "SqliteStore",
     "Validators",
+    "finished_run_since",
     "newer_schema_message",
     "newer_schema_version",
     "store_opener",
@@ -110,6 +111,7 @@ class Archive:
         warc_info: dict[str, str] | None = None,
         worker: str | None = None,
         listings_complete: bool = False,
+        worker_killed: Callable[[str], bool] | None = None,
     ) -> None:
         self.folder = root / site
         self.run_id = run_id
@@ -118,6 +120,8 @@ class Archive:
         # worker only writes its own files, named <run id>.<worker>-NNNN.
         self.worker = worker
         self.stem = run_id if worker is None else f"{run_id}.{worker}"
+        # Whether the crawl saw a worker of it killed (from its coordinator, through Redis).
+        self.worker_killed = worker_killed
         self.roll_records = roll_records
         # What remembers the site's records (a class path or a postgresql:// URL); with a
         # PostgreSQL store the site's lock is taken there too, for every machine to see.
@@ -219,11 +223,40 @@ class Archive:
         when another process sharing the store claimed it first: an article's version, or a
         rate row's key and values."""
         with self._writing():
-            if not self.store.claim(*_claim(record), self.run_id):
+            key = _claim(record)
+            # A worker claims as itself: another worker may have to tell it was killed.
+            if not self.store.claim(*key, self.stem) and not self._take_over(key):
                 return False
             self._writer(KINDS[record["kind"]]).write(dumps(record))
             self._remember(record, self.run_id)
         return True
+
+    def _take_over(self, key: tuple[str, int]) -> bool:
+        """Take a claim a killed worker of this crawl, writing into this folder, left
+        without writing its record: the request came back to the queue when its lease
+        ended, and without this the record would wait for the next run.
+
+        Only a worker that the crawl saw killed (``worker_killed``) and whose files, all
+        in this folder, lack the record gives its claim up.
+        """
+        holder = self.store.claim_holder(*key)
+        if (
+            self.worker is None
+            or self.worker_killed is None
+            or holder is None
+            or not holder.startswith(f"{self.run_id}.")
+            or holder == self.stem
+            or not self.worker_killed(holder.partition(".")[2])
+        ):
+            return False
+        kind = "articles" if not key[0].startswith("rates ") else "rates"
+        files = sorted((self.folder / kind).glob(f"{holder}-*"))
+        if not files or any(_holds(path, key) for path in files):
+            return False  # it wrote elsewhere, or it wrote the record
+        if self.store.take_claim(*key, holder, self.stem):
+            logger.warning("%s: taken over from killed worker %s, unwritten", key[0], holder)
+            return True
+        return False
 
     def capture(self, exchange: Exchange) -> Capture:
         """Keep a page as received in the run's WARC file; a payload this archive already holds
@@ -391,6 +424,7 @@ class Archive:
         with self._writing():
             self.publish_leftovers()
             self._index_files()
+        warc_folder = self.folder / warcfiles.WARC_FOLDER
         return [
             path
             for folder in (*KINDS.values(), QUARANTINE)
@@ -398,7 +432,7 @@ class Archive:
             if run_of_file(path) == self.run_id
         ] + [
             path
-            for path in sorted((self.folder / warcfiles.WARC_FOLDER).glob(f"*{warcfiles.WARC_SUFFIX}"))
+            for path in sorted(warc_folder.glob(f"*{warcfiles.WARC_SUFFIX}"))
             if run_of_file(path) == self.run_id
         ]
 
@@ -529,6 +563,21 @@ def _claim(record: dict[str, Any]) -> tuple[str, int]:
         return record["id"], record["version"]
     key = _rate_key(record)
     return f"rates {key.source}|{key.as_of}|{key.currency}|{rate_value(record)}", 0
+
+
+def _holds(path: Path, key: tuple[str, int]) -> bool:
+    """Whether an archive file (published, or a killed worker's ``.part``) holds the record
+    claimed under ``key``; a torn last line holds nothing."""
+    opener = gzip.open if ".gz" in path.suffixes else open
+    with opener(path, "rb") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("kind") in KINDS and _claim(record) == key:
+                return True
+    return False
 
 
 def _rate_key(record: dict[str, Any]) -> RateKey:

@@ -226,6 +226,25 @@ class PostgresStore:
         self.commit()
         return cursor.rowcount == 1
 
+    def claim_holder(self, article_id: str, version: int) -> str | None:
+        """Who holds the claim on this version: a run id, or ``<run id>.<worker>``."""
+        row = self._one(
+            "SELECT run_id FROM newsarchive_claims WHERE site = %s AND id = %s AND version = %s",
+            (self.site, article_id, version),
+        )
+        return str(row[0]) if row else None
+
+    def take_claim(self, article_id: str, version: int, holder: str, run_id: str) -> bool:
+        """Take over a claim ``holder`` still holds (a killed worker of this crawl that never
+        wrote the record); True if it was still its. Committed at once, as a claim."""
+        cursor = self._execute(
+            "UPDATE newsarchive_claims SET run_id = %s "
+            "WHERE site = %s AND id = %s AND version = %s AND run_id = %s",
+            (run_id, self.site, article_id, version, holder),
+        )
+        self.commit()
+        return cursor.rowcount == 1
+
     def release_claims(self, folder: str) -> None:
         """Forget the claims of runs that are over (called under the site's lock, when no
         other run of the site is writing): a run killed between a claim and its record's line
@@ -238,7 +257,9 @@ class PostgresStore:
         self._change(
             "DELETE FROM newsarchive_claims AS claim WHERE site = %s AND NOT EXISTS ("
             "SELECT 1 FROM newsarchive_runs AS run WHERE run.site = claim.site "
-            "AND run.run_id = claim.run_id AND run.finished_at IS NULL AND run.folder <> %s)",
+            # A worker of a crawl claims as <run id>.<worker>.
+            "AND run.run_id = split_part(claim.run_id, '.', 1) "
+            "AND run.finished_at IS NULL AND run.folder <> %s)",
             (self.site, folder),
         )
 

@@ -114,6 +114,10 @@ class ArchiveStore(Protocol):
 
     def claim(self, article_id: str, version: int, run_id: str) -> bool: ...
 
+    def take_claim(self, article_id: str, version: int, holder: str, run_id: str) -> bool: ...
+
+    def claim_holder(self, article_id: str, version: int) -> str | None: ...
+
     def release_claims(self, folder: str) -> None: ...
 
     def run_began(self, run_id: str, started_at: str, folder: str) -> None: ...
@@ -293,6 +297,26 @@ class SqliteStore:
         cursor = self._db.execute(
             "INSERT OR IGNORE INTO claims (id, version, run_id) VALUES (?, ?, ?)",
             (article_id, version, run_id),
+        )
+        if self._groups.add():
+            self.commit()
+        return cursor.rowcount == 1
+
+    def claim_holder(self, article_id: str, version: int) -> str | None:
+        """Who holds the claim on this version: a run id, or ``<run id>.<worker>``."""
+        row = self._db.execute(
+            "SELECT run_id FROM claims WHERE id = ? AND version = ?", (article_id, version)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def take_claim(self, article_id: str, version: int, holder: str, run_id: str) -> bool:
+        """Take over a claim ``holder`` still holds (a killed worker of this crawl that never
+        wrote the record); True if it was still its."""
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+        cursor = self._db.execute(
+            "UPDATE claims SET run_id = ? WHERE id = ? AND version = ? AND run_id = ?",
+            (run_id, article_id, version, holder),
         )
         if self._groups.add():
             self.commit()

@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +276,7 @@ class LocalWorkers:
         self.stopped_by = 0
         self._jobs = tempfile.TemporaryDirectory(prefix="newsarchive-workers-")
         self._last_reports: dict[str, dict[str, Any]] = {}
+        self._told: set[str] = set()
 
     def start(self, count: int) -> None:
         for _ in range(count):
@@ -311,6 +313,7 @@ class LocalWorkers:
         try:
             while any(process.poll() is None for process in self.processes.values()):
                 time.sleep(_POLL)
+                self._tell_of_the_killed()
                 now = time.monotonic()
                 if self.lost is None and coordinator and now - last_renewal >= 5.0:
                     self._talk(lambda: self.frontier.still_coordinator(
@@ -324,6 +327,16 @@ class LocalWorkers:
                 signal.signal(sig, handler)
         if interval:
             self._print_progress(time.monotonic() - began)
+
+    def _tell_of_the_killed(self) -> None:
+        """Say in Redis, at once, which of this machine's workers died of a signal: the other
+        workers take over what such a one claimed and never wrote (``Archive._take_over``)."""
+        for worker, process in self.processes.items():
+            code = process.returncode
+            if code is not None and code < 0 and worker not in self._told:
+                self._told.add(worker)
+                fields = {"exit_status": code}
+                self._talk(partial(self.frontier.report, worker, fields))
 
     def outcomes(self) -> list[Outcome]:
         """Every worker of the run, this machine's and the others', with its last word."""

@@ -323,6 +323,12 @@ class Frontier:
         }
         self.call(lambda: self.redis.hset(self.key(f"worker:{worker}"), mapping=encoded))
 
+    def worker_killed(self, worker: str) -> bool:
+        """Whether the crawl saw ``worker`` killed (its coordinator or joining machine says so
+        as soon as it sees one of its worker processes die of a signal)."""
+        status = self.call(lambda: self.redis.hget(self.key(f"worker:{worker}"), "exit_status"))
+        return status is not None and int(json.loads(status)) < 0
+
     def workers(self) -> dict[str, dict[str, Any]]:
         """Every worker of the current run, by id, with what it last said."""
         with self.talking():
