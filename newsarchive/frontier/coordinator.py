@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
-import pickle
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from newsarchive.archive.store import StoreError
 from newsarchive.cli.runner import CrawlOptions, report_end
 from newsarchive.extensions import progress_line
 from newsarchive.frontier.shared import Frontier, FrontierError, where
-from newsarchive.frontier.worker import WorkerJob
+from newsarchive.frontier.worker import WorkerJob, run_worker
 from newsarchive.health import (
     EXIT_BUSY,
     EXIT_DONE_THIS_ROUND,
@@ -55,6 +55,11 @@ from newsarchive.records import run_record
 from newsarchive.runids import host_name, new_run_id
 
 __all__ = ["LocalWorkers", "Outcome", "crawl_with_workers", "join_crawl", "sum_stats"]
+
+# Workers are forked from multiprocessing's fork server, which imports these first: it holds no
+# connection of this process (its lock, its store), which a plain fork would hand the workers.
+_FORKS = multiprocessing.get_context("forkserver")
+_FORKS.set_forkserver_preload(["newsarchive.frontier.preload"])
 
 # The coordinator's place in Redis ends this long after it last renewed it (every third).
 _COORDINATOR_SECONDS = 15.0
@@ -270,7 +275,7 @@ class LocalWorkers:
         self.run_id = run_id
         self.listings_complete = listings_complete
         self.folder = f"{socket.gethostname()}:{(options.out / options.site.name).resolve()}"
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.processes: dict[str, BaseProcess] = {}
         self.results: dict[str, Path] = {}
         self.lost: FrontierError | None = None
         self.stopped_by = 0
@@ -292,16 +297,12 @@ class LocalWorkers:
                 result=Path(self._jobs.name) / f"{worker}.json",
                 parent=os.getpid(),
             )
-            path = Path(self._jobs.name) / f"{worker}.job"
-            path.write_bytes(pickle.dumps(job))
             self.results[worker] = job.result
-            # A session of its own: a terminal's Ctrl-C reaches this process, which passes it
-            # on once (a second SIGINT would make Scrapy stop without closing its files).
-            self.processes[worker] = subprocess.Popen(
-                [sys.executable, "-m", "newsarchive.frontier.worker", str(path)],
-                start_new_session=True,
-                stdin=subprocess.DEVNULL,
-            )
+            # Forked from a server process that imported Scrapy and the crawl's modules once:
+            # N workers start in the time of one, not N interpreters importing at once.
+            process = _FORKS.Process(target=run_worker, args=(job,), name=f"newsarchive-{worker}")
+            process.start()
+            self.processes[worker] = process
 
     def wait(self, *, coordinator: bool) -> None:
         """Wait for this machine's workers, printing progress, passing SIGINT/SIGTERM on once."""
@@ -311,7 +312,7 @@ class LocalWorkers:
         interval = self._progress_interval()
         began = last_progress = last_renewal = time.monotonic()
         try:
-            while any(process.poll() is None for process in self.processes.values()):
+            while any(process.exitcode is None for process in self.processes.values()):
                 time.sleep(_POLL)
                 self._tell_of_the_killed()
                 now = time.monotonic()
@@ -332,7 +333,7 @@ class LocalWorkers:
         """Say in Redis, at once, which of this machine's workers died of a signal: the other
         workers take over what such a one claimed and never wrote (``Archive._take_over``)."""
         for worker, process in self.processes.items():
-            code = process.returncode
+            code = process.exitcode
             if code is not None and code < 0 and worker not in self._told:
                 self._told.add(worker)
                 fields = {"exit_status": code}
@@ -348,8 +349,8 @@ class LocalWorkers:
                 fields = {**fields, **_read_json(local)}
             process = self.processes.get(worker)
             status = fields.get("exit_status")
-            if process is not None and process.returncode is not None and process.returncode < 0:
-                status = process.returncode  # killed: its counts are its last report's
+            if process is not None and process.exitcode is not None and process.exitcode < 0:
+                status = process.exitcode  # killed: its counts are its last report's
             outcomes.append(
                 Outcome(
                     worker=worker,
@@ -421,8 +422,8 @@ class LocalWorkers:
             return
         self.stopped_by = signum
         for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signum)
+            if process.exitcode is None and process.pid is not None:
+                os.kill(process.pid, signum)
 
 
 def sum_stats(all_stats: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -2,10 +2,11 @@
 scheduler is the frontier in Redis and whose politeness is the site's, shared.
 
 The crawl's coordinator (``newsarchive crawl --workers``) or ``newsarchive worker`` starts it
-as ``python -m newsarchive.frontier.worker JOB``, where JOB is a pickled :class:`WorkerJob`;
-it dies with the process that started it (which holds the site's locks), logs to
-``<site>/logs/<run id>.<worker>.log``, reports its counts to Redis as it goes, and leaves its
-final counts in ``job.result`` and in Redis. Its exit status is a crawl's; 9 when it lost Redis.
+(:func:`run_worker`, in a process forked from multiprocessing's fork server, named
+``newsarchive-w<k>`` in ``ps -o comm``); it dies with the process that started it (which holds
+the site's locks), logs to ``<site>/logs/<run id>.<worker>.log``, reports its counts to Redis as
+it goes, and leaves its final counts in ``job.result`` and in Redis. Its exit status is 0 when
+it did its share, 1 when it failed, 9 when it lost Redis.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import pickle
 import signal
 import sys
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from newsarchive.health import EXIT_FAILED, EXIT_FRONTIER_LOST, EXIT_OK
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
-__all__ = ["WorkerJob", "log_file", "worker_settings", "worker_status"]
+__all__ = ["WorkerJob", "log_file", "run_worker", "worker_settings", "worker_status"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,22 +131,24 @@ def run(job: WorkerJob) -> int:
     return status
 
 
-def _die_with_parent(parent: int) -> None:
-    """Be killed when the process that started this one dies: it holds the site's locks, and
-    a worker left running without them could write beside the next run."""
+def run_worker(job: WorkerJob) -> None:
+    """A worker process's life, from multiprocessing's fork server."""
+    # A session of its own: a terminal's Ctrl-C reaches the command, which passes it on once
+    # (a second SIGINT would make Scrapy stop without closing its files).
+    os.setsid()
+    _die_with(job.parent, f"newsarchive-{job.worker}")
+    sys.exit(run(job))
+
+
+def _die_with(parent: int, name: str) -> None:
+    """Be killed when the command that started this worker dies: it holds the site's locks, and
+    a worker left running without them could write beside the next run. The fork server this
+    process is forked from exits with that command, and this process with the fork server."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
+        libc.prctl(15, name.encode()[:15])  # PR_SET_NAME: what ps and /proc/<pid>/comm show
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
         os._exit(EXIT_FAILED)  # it died before this line
-
-
-def main(argv: list[str]) -> int:
-    with Path(argv[1]).open("rb") as handle:
-        job: WorkerJob = pickle.load(handle)
-    _die_with_parent(job.parent)
-    return run(job)
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -146,17 +146,19 @@ def run(line: list[str], timeout: float = 300, **popen: Any) -> subprocess.Compl
 
 
 def worker_processes(pid: int) -> dict[str, int]:
-    """The worker processes (``python -m newsarchive.frontier.worker DIR/w<k>.job``) a
-    ``crawl --workers N`` or ``worker`` process ``pid`` started and that still run, by worker
-    id (a worker's own parse worker is its child, not the coordinator's)."""
+    """The worker processes a ``crawl --workers N`` or ``worker`` process ``pid`` started and
+    that still run, by worker id: forked from its multiprocessing fork server (a child of
+    ``pid``), each named ``newsarchive-w<k>`` (``/proc/<pid>/comm``); a worker's own
+    children are not workers."""
     found = {}
-    for child in children(pid):
-        try:
-            command = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
-        except OSError:
-            continue  # ended meanwhile
-        if command[1:3] == ["-m", "newsarchive.frontier.worker"]:
-            found[Path(command[3]).stem] = child
+    for server in children(pid):
+        for child in children(server):
+            try:
+                name = Path(f"/proc/{child}/comm").read_text().strip()
+            except OSError:
+                continue  # ended meanwhile
+            if name.startswith("newsarchive-w"):
+                found[name.removeprefix("newsarchive-")] = child
     return found
 
 
