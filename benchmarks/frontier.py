@@ -105,8 +105,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a tiny run, for CI")
     args = parser.parse_args()
     if args.quick:
-        args.articles, args.rounds, args.polite_articles, args.queued = 100, 1, 4, 1000
-        args.workers = [1, 4]
+        args.articles, args.rounds, args.polite_articles, args.queued = 60, 1, 4, 1000
+        args.workers = [1, 2]
     counts = sorted({1, *args.workers})
     with private_redis() as server:
         info = server.info("server")
