@@ -90,15 +90,8 @@ def run_crawl(options: CrawlOptions) -> int:
         print(f"newsarchive: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
     try:
-        if options.round_start is not None:
-            done_by = finished_run_since(folder, options.store, options.round_start)
-            if done_by is not None:
-                print(
-                    f"newsarchive: {options.site.name} was crawled in this round already "
-                    f"(run {done_by}, since {options.round_start:%Y-%m-%dT%H:%M:%SZ}); "
-                    "nothing to do"
-                )
-                return EXIT_DONE_THIS_ROUND
+        if done_this_round(options):
+            return EXIT_DONE_THIS_ROUND
         # Scrapy is imported only now: 'newsarchive sites' and '--help' stay instant, and a run
         # that finds its site busy or done this round exits before paying for it.
         from scrapy.crawler import CrawlerProcess
@@ -124,6 +117,22 @@ def run_crawl(options: CrawlOptions) -> int:
         # Done: the next --resume run must start from the first page, not from an empty queue.
         shutil.rmtree(jobdir, ignore_errors=True)
     return report_end(options, stats, time.monotonic() - started)
+
+
+def done_this_round(options: CrawlOptions) -> bool:
+    """Whether a run of the site that started in this run's round (``--round-start``) has
+    finished, on any machine sharing the store; says so. Asked under the site's lock."""
+    if options.round_start is None:
+        return False
+    folder = options.out / options.site.name
+    done_by = finished_run_since(folder, options.store, options.round_start)
+    if done_by is None:
+        return False
+    print(
+        f"newsarchive: {options.site.name} was crawled in this round already "
+        f"(run {done_by}, since {options.round_start:%Y-%m-%dT%H:%M:%SZ}); nothing to do"
+    )
+    return True
 
 
 def report_end(

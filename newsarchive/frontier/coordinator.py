@@ -34,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import counters
-from newsarchive.archive import KINDS, Archive, finished_run_since, lock
+from newsarchive.archive import KINDS, Archive, lock
 from newsarchive.archive.files import read_records
 from newsarchive.archive.store import StoreError
-from newsarchive.cli.runner import CrawlOptions, report_end
+from newsarchive.cli.runner import CrawlOptions, done_this_round, report_end
 from newsarchive.extensions import progress_line
 from newsarchive.frontier.shared import Frontier, FrontierError, where
 from newsarchive.frontier.worker import WorkerJob, run_worker
@@ -105,15 +105,8 @@ def crawl_with_workers(options: CrawlOptions, workers: int, redis_url: str) -> i
 
 
 def _coordinate(options: CrawlOptions, workers: int, frontier: Frontier, run_id: str) -> int:
-    folder = options.out / options.site.name
-    if options.round_start is not None:
-        done_by = finished_run_since(folder, options.store, options.round_start)
-        if done_by is not None:
-            print(
-                f"newsarchive: {options.site.name} was crawled in this round already "
-                f"(run {done_by}); nothing to do"
-            )
-            return EXIT_DONE_THIS_ROUND
+    if done_this_round(options):
+        return EXIT_DONE_THIS_ROUND
     started_at = datetime.now(UTC)
     began = time.monotonic()
     archive = Archive(
