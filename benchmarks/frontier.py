@@ -46,7 +46,6 @@ import json
 import os
 import re
 import resource
-import secrets
 import shutil
 import socket
 import statistics
@@ -65,10 +64,10 @@ ROOT = HERE.parent
 # last; the package must be this checkout's.
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != HERE), str(HERE)]
 
-import psycopg  # noqa: E402
 import redis  # noqa: E402
 import scrapy  # noqa: E402
 from scrapy_redis.dupefilter import RFPDupeFilter  # noqa: E402
+from store import fresh_schema  # noqa: E402
 from synthetic_site import SECTIONS, Hit, SyntheticSite, max_in_flight, rate  # noqa: E402
 
 from newsarchive.conditional import VIA  # noqa: E402
@@ -165,20 +164,6 @@ def private_redis() -> Iterator[redis.Redis]:
 def redis_url(server: redis.Redis) -> str:
     kwargs = server.connection_pool.connection_kwargs
     return f"redis://{kwargs['host']}:{kwargs['port']}/0"
-
-
-@contextlib.contextmanager
-def fresh_schema(server: str) -> Iterator[str]:
-    """A store URL working in a schema of its own on ``server``, dropped afterwards."""
-    schema = f"bench_{secrets.token_hex(4)}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        joiner = "&" if "?" in server else "?"
-        yield f"{server}{joiner}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 # --- one crawl --------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ __all__ = [
     "SqliteStore",
     "Validators",
     "finished_run_since",
+    "folder_label",
     "newer_schema_message",
     "newer_schema_version",
     "store_opener",
@@ -180,7 +181,7 @@ class Archive:
                 # Under the site's lock no other run writes the site: the claims of runs that
                 # were killed between a claim and its line would only hide those articles
                 # (those of runs killed in another folder stay: see release_claims).
-                where = f"{socket.gethostname()}:{self.folder.resolve()}"
+                where = folder_label(self.folder)
                 self.store.release_claims(where)
                 self.store.run_began(self.run_id, _utc_now(), where)
                 self.listings_were_complete = self.store.flag(LISTINGS_COMPLETE)
@@ -462,6 +463,12 @@ class Archive:
                     count += 1
                 self.store.mark_indexed(name)
                 logger.info("indexed %d records of %s into the archive's store", count, path)
+
+
+def folder_label(folder: Path) -> str:
+    """A site's archive folder as the store names it, ``<host>:<absolute path>``: the claims
+    of a run killed in a folder are kept until a run in that folder reads its files."""
+    return f"{socket.gethostname()}:{folder.resolve()}"
 
 
 def run_of_file(path: Path) -> str:

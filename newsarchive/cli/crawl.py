@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
+from newsarchive.archive import lock
 from newsarchive.cli.common import (
     UsageError,
     add_output_options,
@@ -242,7 +243,7 @@ def frontier_url(args: argparse.Namespace) -> str:
         )
     if not str(args.redis).startswith(("redis://", "rediss://", "unix://")):
         raise UsageError(f"--redis {args.redis!r}: not a redis://, rediss:// or unix:// URL")
-    if not (args.store and str(args.store).startswith(("postgresql://", "postgres://"))):
+    if not lock.is_postgres(args.store):
         raise UsageError(
             "a crawl with workers needs a PostgreSQL store that every worker writes to: "
             "--store postgresql://user@host/db (or NEWSARCHIVE_STORE)"
@@ -267,8 +268,10 @@ def crawl_with_workers(args: argparse.Namespace) -> int:
             "count its own pages"
         )
     if options.resume:
-        raise UsageError("--resume does not go with --workers: the frontier in Redis is the "
-                         "crawl's queue, and an interrupted crawl with workers goes on by itself")
+        raise UsageError(
+            "--resume does not go with --workers: the frontier in Redis is the "
+            "crawl's queue, and an interrupted crawl with workers goes on by itself"
+        )
     return coordinate(options, args.workers, redis)
 
 

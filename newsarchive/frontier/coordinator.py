@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import counters
-from newsarchive.archive import KINDS, Archive, lock
+from newsarchive.archive import KINDS, Archive, folder_label, lock
 from newsarchive.archive.files import read_records
 from newsarchive.archive.store import StoreError
 from newsarchive.cli.runner import CrawlOptions, done_this_round, report_end
@@ -267,7 +266,7 @@ class LocalWorkers:
         self.frontier = frontier
         self.run_id = run_id
         self.listings_complete = listings_complete
-        self.folder = f"{socket.gethostname()}:{(options.out / options.site.name).resolve()}"
+        self.folder = folder_label(options.out / options.site.name)
         self.processes: dict[str, BaseProcess] = {}
         self.results: dict[str, Path] = {}
         self.lost: FrontierError | None = None

@@ -204,18 +204,16 @@ class Frontier:
 
     def drained(self) -> bool:
         """Whether the crawl has nothing left: start requests queued, none waiting, none leased."""
-        seeded = self.call(lambda: self.redis.hget(self.key("run"), "seeded"))
-        return seeded == b"done" and self.pending() == (0, 0)
+        return self.is_seeded() and self.pending() == (0, 0)
 
     # --- start requests ----------------------------------------------------------------------
 
     def claim_seed(self, seconds: int) -> bool:
         """Whether this worker queues the run's start requests (one does; if it dies before it
         is done, another may after ``seconds``)."""
-        with self.talking():
-            if self.redis.hget(self.key("run"), "seeded") == b"done":
-                return False
-            return bool(self.redis.set(self.key("seed"), "1", nx=True, ex=seconds))
+        if self.is_seeded():
+            return False
+        return bool(self.call(lambda: self.redis.set(self.key("seed"), "1", nx=True, ex=seconds)))
 
     def is_seeded(self) -> bool:
         return self.call(lambda: self.redis.hget(self.key("run"), "seeded")) == b"done"
