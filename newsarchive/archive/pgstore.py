@@ -12,11 +12,17 @@ files, changes are committed in groups (every ``commit_every`` changes or ``comm
 and at once by ``mark_indexed``, ``set_flag`` and ``close``. An article's row is claimed with
 ``INSERT … ON CONFLICT``, so two processes that remember the same id at once leave one row, at
 the higher version.
+
+The connection stays in psycopg's pipeline mode: a change is sent without waiting for the
+server's answer, which comes with the next statement whose answer is needed (a lookup, a claim,
+a commit). A new article costs a crawl three waits on the server instead of six; an error in a
+change surfaces at that next wait, as the ``StoreError`` that fails the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -150,6 +156,8 @@ class PostgresStore:
         except psycopg.Error as error:
             self._db.close()
             raise self._failed(error) from None
+        self._pipeline = ExitStack()
+        self._pipeline.enter_context(self._db.pipeline())
 
     def _failed(self, error: psycopg.Error) -> StoreError:
         return StoreError(f"the store at {self._where} failed: {describe_error(error)}")
@@ -168,7 +176,21 @@ class PostgresStore:
         self._groups.committed()
 
     def _one(self, sql: str, parameters: tuple[object, ...]) -> tuple[Any, ...] | None:
-        return self._execute(sql, parameters).fetchone()
+        cursor = self._execute(sql, parameters)
+        try:
+            return cursor.fetchone()  # the wait for this and every change sent before it
+        except psycopg.Error as error:
+            raise self._failed(error) from None
+
+    @contextmanager
+    def _unpipelined(self) -> Iterator[None]:
+        """Leave pipeline mode for what it does not support: COPY and server-side cursors."""
+        self._pipeline.close()  # waits for what was sent
+        try:
+            yield
+        finally:
+            if not self._db.closed:
+                self._pipeline.enter_context(self._db.pipeline())
 
     def _execute(self, sql: str, parameters: tuple[object, ...]) -> psycopg.Cursor[Any]:
         """Run a statement; a server that went away or a cut connection is a ``StoreError``."""
@@ -376,7 +398,7 @@ class PostgresStore:
         name = _table(table)
         try:
             # A server-side cursor: a large archive's rows are not all held at once.
-            with self._db.cursor(name=f"copy_{table}") as cursor:
+            with self._unpipelined(), self._db.cursor(name=f"copy_{table}") as cursor:
                 cursor.execute(f"SELECT {columns} FROM {name} WHERE site = %s", (self.site,))
                 yield from cursor
         except psycopg.Error as error:
@@ -388,10 +410,11 @@ class PostgresStore:
         columns = ", ".join(("site", *TABLES[table]))
         try:
             statement = f"COPY {_table(table)} ({columns}) FROM STDIN"
-            with self._db.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row((self.site, *row))
-            self._db.commit()
+            with self._unpipelined():
+                with self._db.cursor() as cursor, cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row((self.site, *row))
+                self._db.commit()
         except psycopg.Error as error:
             raise self._failed(error) from None
 
@@ -405,6 +428,10 @@ class PostgresStore:
         try:
             self.commit()
         finally:
+            # Out of pipeline mode before the connection goes (else psycopg complains when it
+            # collects the pipeline); after a failure there is nothing left to send.
+            with suppress(psycopg.Error):
+                self._pipeline.close()
             self._db.close()
 
 
