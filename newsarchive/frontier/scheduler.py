@@ -68,8 +68,8 @@ class _LeasedQueue(PriorityQueue):  # type: ignore[misc]  # scrapy-redis has no 
         self.lease_ms = lease_ms
         self.owner = owner
 
-    def pop_leased(self) -> tuple[str, Request] | None:
-        lease = self.frontier.lease(self.lease_ms, self.owner)
+    def pop_leased(self, finished: list[str]) -> tuple[str, Request] | None:
+        lease = self.frontier.lease(self.lease_ms, self.owner, finished)
         if lease is None:
             return None
         request: Request = self._decode_request(lease.data)
@@ -149,12 +149,15 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
         if self.lost is not None:
             return None
         try:
-            self._settle()
+            done = self._done()
             # What a worker holds is what it would fetch again if killed: no more than it
             # can have in flight (the engine would take more while it parses).
-            if len(self.held) >= self.holds_at_most:
+            if len(self.held) - len(done) >= self.holds_at_most:
+                self._finish(done)
                 return None
-            taken = self.queue.pop_leased()
+            # The leases it is done with are finished in the same call.
+            taken = self.queue.pop_leased(done)
+            self._forget(done)
         except FrontierError as error:
             self._lose(error)
             return None
@@ -184,14 +187,23 @@ class FrontierScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis has no
         items through the pipelines and the new requests into this scheduler; Scrapy offers no
         public signal for that moment, so the set is read.
         """
+        self._finish(self._done())
+
+    def _done(self) -> list[str]:
+        """The tokens of the held requests the engine is done with."""
         engine = self.crawler.engine
         slot = getattr(engine, "_slot", None)
         in_progress: set[Request] = slot.inprogress if slot is not None else set()
-        done = [token for token, request in self.held.items() if request not in in_progress]
-        if done:
-            self.frontier.finish(done)
-            for token in done:
-                del self.held[token]
+        return [token for token, request in self.held.items() if request not in in_progress]
+
+    def _finish(self, tokens: list[str]) -> None:
+        if tokens:
+            self.frontier.finish(tokens)
+            self._forget(tokens)
+
+    def _forget(self, tokens: list[str]) -> None:
+        for token in tokens:
+            del self.held[token]
 
     def _hand_back(self, tokens: list[str]) -> None:
         if tokens:

@@ -24,7 +24,7 @@ agree on when a lease ends.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,8 +37,13 @@ __all__ = ["Frontier", "FrontierError", "FrontierUnreachableError", "Lease", "Ru
 
 T = TypeVar("T")
 
-# Take the request with the best score and lease it until the server's time plus ARGV[1] ms.
+# Finish the leases ARGV[3..] (one round trip fewer a page), then take the request with the
+# best score and lease it to ARGV[2] until the server's time plus ARGV[1] ms.
 _LEASE = """
+for i = 3, #ARGV do
+  redis.call('ZREM', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
+end
 local item = redis.call('ZPOPMIN', KEYS[1])
 if #item == 0 then return false end
 local now = redis.call('TIME')
@@ -165,10 +170,12 @@ class Frontier:
         arguments: list[EncodableT] = [fingerprint or "", score, data]
         return bool(self.call(lambda: self._enqueue(keys=keys, args=arguments)))
 
-    def lease(self, milliseconds: int, owner: str) -> Lease | None:
-        """Take the next request, leased to ``owner`` for ``milliseconds``."""
+    def lease(self, milliseconds: int, owner: str, finished: Sequence[str] = ()) -> Lease | None:
+        """Take the next request, leased to ``owner`` for ``milliseconds``, having finished the
+        leases ``finished`` (as :meth:`finish`) in the same step."""
         keys = [self.key("queue"), self.key("leases"), self.key("leased"), self.key("tokens")]
-        found = self.call(lambda: self._lease(keys=keys, args=[milliseconds, owner]))
+        arguments: list[EncodableT] = [milliseconds, owner, *finished]
+        found = self.call(lambda: self._lease(keys=keys, args=arguments))
         if not found:
             return None
         token, data = found

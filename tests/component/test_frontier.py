@@ -192,6 +192,21 @@ def test_a_finished_lease_never_comes_back(
     assert frontier.redis.hlen(frontier.key("leased")) == 0
 
 
+def test_a_lease_finishes_the_given_leases_in_the_same_step(
+    scheduler: FrontierScheduler, frontier: Frontier
+) -> None:
+    _queue(scheduler, 1, 2, 3)
+    first, second = frontier.lease(60_000, "w2"), frontier.lease(60_000, "w2")
+    assert first is not None
+    assert second is not None
+    third = frontier.lease(60_000, "w2", [first.token])
+    assert _url(third) == "https://example.org/1"
+    assert frontier.pending() == (0, 2)
+    assert frontier.lease(60_000, "w2", [second.token]) is None  # finished, though none queued
+    assert frontier.pending() == (0, 1)
+    assert frontier.requeue_ended() == 0  # finished leases are never handed back
+
+
 def test_a_lease_renewed_to_minus_one_ms_is_handed_back_at_once(
     scheduler: FrontierScheduler, frontier: Frontier
 ) -> None:
