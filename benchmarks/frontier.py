@@ -1,15 +1,15 @@
 """What a crawl with workers over the shared Redis frontier gains and costs.
 
     python benchmarks/frontier.py [--articles 2000] [--rounds 3] [--workers 1 2 4]
-                                  [--polite-articles 60] [--queued 300000]
+                                  [--polite-articles 60] [--queued 300000] [--in-flight 2]
                                   [--store postgresql://...] [--quick]
 
   1. Pages per second of ``newsarchive crawl --workers N`` for each N of ``--workers`` on a
      synthetic site of ``--articles`` articles (benchmarks/synthetic_site.py, 50 a listing
      page, 30 ms before each answer, pages rendered beforehand) with the limits raised so
-     that each worker keeps 2 requests in flight (RAISED below); the speed-up over one
+     that each worker keeps ``--in-flight`` requests (2) in flight; the speed-up over one
      worker (median of the rounds' ratios), and the processor time the crawl's processes
-     took (the kernel's accounting of this script's children) over wall time x cores: on a
+     took (summed from /proc over the command and its descendants) over wall time x cores: on a
      2-core machine, is the delay or the processors the limit? The site's log gives the
      rate it saw and how many requests it was answering at once, on average.
   2. The site's politeness as its site file says (everyday's [throttle]: 0.5 s apart, 2 in
@@ -81,11 +81,17 @@ SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 SITE = "everyday"
 DELAY = 0.03
 PER_PAGE = 50
-IN_FLIGHT = 2  # each worker's CONCURRENT_REQUESTS with the limits raised
-RAISED = [
-    "-s", f"CONCURRENT_REQUESTS={IN_FLIGHT}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-]  # fmt: skip
+IN_FLIGHT = 2  # each worker's CONCURRENT_REQUESTS with the limits raised (--in-flight)
+
+
+def raised(in_flight: int) -> list[str]:
+    """The settings that raise the site's limits, each worker keeping ``in_flight``."""
+    return [
+        "-s", f"CONCURRENT_REQUESTS={in_flight}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+    ]  # fmt: skip
+
+
 # Below this share of the processors the crawl is not held back by them.
 CPU_BOUND = 0.70
 # The note in shared/notes/scale-and-evidence.md: a scrapy-redis fingerprint costs 88 bytes.
@@ -101,6 +107,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--polite-articles", type=int, default=60)
     parser.add_argument("--queued", type=int, default=300_000, help="a backfill's articles")
+    parser.add_argument(
+        "--in-flight", type=int, default=IN_FLIGHT, help="each worker's CONCURRENT_REQUESTS"
+    )
     parser.add_argument("--quick", action="store_true", help="a tiny run, for CI")
     args = parser.parse_args()
     if args.quick:
@@ -120,10 +129,10 @@ def main() -> int:
         ):
             site.warm()
             small.warm()
-            found = report_speed(site, server, args.store, counts, args.rounds)
+            found = report_speed(site, server, args.store, counts, args.rounds, args.in_flight)
             report_politeness(small, server, args.store)
             report_memory(server, args.queued)
-            report_operations(site, server, args.store, found[max(counts)])
+            report_operations(site, server, args.store, found[max(counts)], args.in_flight)
     return 0
 
 
@@ -169,13 +178,50 @@ def redis_url(server: redis.Redis) -> str:
 # --- one crawl --------------------------------------------------------------------------------
 
 
+class TreeClock:
+    """Processor seconds of a process and all its descendants, read from /proc every 0.25 s
+    while it runs. The kernel's accounting of this script's children does not see the
+    workers: they are children of multiprocessing's fork server, which the command does not
+    wait for. A process's last 0.25 s, and one that lives less, go uncounted."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.seen: dict[tuple[int, str], int] = {}  # (pid, start time) -> its latest ticks
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.25):
+            self.sample()
+
+    def sample(self) -> None:
+        parents: dict[int, int] = {}
+        fields: dict[int, list[str]] = {}
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError):  # gone meanwhile
+                rest = _stat(path)[1]
+                pid = int(path.parent.name)
+                parents[pid], fields[pid] = int(rest[1]), rest
+        for pid, rest in fields.items():
+            ancestor = pid
+            while ancestor not in (self.root, 0, 1) and ancestor in parents:
+                ancestor = parents[ancestor]
+            if ancestor == self.root:
+                self.seen[pid, rest[19]] = int(rest[11]) + int(rest[12])  # utime + stime
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return sum(self.seen.values()) / _TICK
+
+
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Processor seconds taken so far by the crawl (this script's children), the site (this
-    process's threads), redis-server and PostgreSQL (all its processes, whoever they serve);
-    the machine's clock ticks, all and idle."""
+    """Processor seconds taken so far by the site (this process's threads), redis-server and
+    PostgreSQL (all its processes, whoever they serve); the machine's clock ticks, all and
+    idle."""
 
-    crawl: float
     site: float
     redis: float
     postgres: float
@@ -184,7 +230,6 @@ class Usage:
 
     @classmethod
     def now(cls, redis_pid: int) -> Usage:
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         own = resource.getrusage(resource.RUSAGE_SELF)
         with Path("/proc/stat").open(encoding="ascii") as stat:
             ticks = [int(field) for field in stat.readline().split()[1:]]
@@ -195,7 +240,6 @@ class Usage:
                 if name == "postgres":  # its backends' too, once it has reaped them
                     postgres += sum(int(field) for field in fields[11:15])
         return cls(
-            crawl=children.ru_utime + children.ru_stime,
             site=own.ru_utime + own.ru_stime,
             redis=sum(int(field) for field in _stat(Path(f"/proc/{redis_pid}/stat"))[1][11:13])
             / _TICK,
@@ -226,6 +270,18 @@ class Crawl:
     servers: float  # of the site, Redis and PostgreSQL
     redis_cpu: float
     busy: float  # share of all cores busy with anything
+    begun: float  # time.monotonic() when the command started
+    ended: float  # ... and when it exited
+
+    @property
+    def lead(self) -> float:
+        """Seconds from the command's start to the site's first request: start-up."""
+        return min(h.started for h in self.hits) - self.begun
+
+    @property
+    def tail(self) -> float:
+        """Seconds from the site's last answer to the command's exit: winding down."""
+        return self.ended - max(h.finished or h.started for h in self.hits)
 
     @property
     def pages_per_second(self) -> float:
@@ -250,22 +306,29 @@ def crawl(
     server.flushall()
     mark = len(site.log)
     with fresh_schema(store) as schema, tempfile.TemporaryDirectory(prefix="frontier-") as out:
+        assert schema is not None
         command = [sys.executable, "-m", "newsarchive", "crawl", site.url, "--site", SITE,
                    "--out", out, "--store", schema, "--workers", str(workers),
                    "--redis", redis_url(server), "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0",
                    *settings]  # fmt: skip
         pid = int(server.info("server")["process_id"])
         before = Usage.now(pid)
-        started = time.perf_counter()
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - started
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        clock = TreeClock(process.pid)
+        stdout, stderr = process.communicate()
+        ended = time.monotonic()
+        cpu = clock.stop()
         after = Usage.now(pid)
+        result = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
         hits = site.hits(mark)
         _check(result, hits, Path(out), site.count, workers)
     redis_cpu = after.redis - before.redis
     servers = after.site - before.site + redis_cpu + after.postgres - before.postgres
     busy = 1 - (after.idle - before.idle) / (after.ticks - before.ticks)
-    return Crawl(workers, wall, hits, after.crawl - before.crawl, servers, redis_cpu, busy)
+    return Crawl(workers, ended - started, hits, cpu, servers, redis_cpu, busy, started, ended)
 
 
 def _check(
@@ -294,14 +357,20 @@ def _check(
 
 
 def report_speed(
-    site: SyntheticSite, server: redis.Redis, store: str, counts: list[int], rounds: int
+    site: SyntheticSite,
+    server: redis.Redis,
+    store: str,
+    counts: list[int],
+    rounds: int,
+    in_flight: int,
 ) -> dict[int, list[Crawl]]:
+    settings = raised(in_flight)
     found: dict[int, list[Crawl]] = {n: [] for n in counts}
     ratios: dict[int, list[float]] = {n: [] for n in counts}
     for number in range(rounds):
         order = counts[number % len(counts) :] + counts[: number % len(counts)]
         for n in order:
-            found[n].append(crawl(site, server, store, n, RAISED))
+            found[n].append(crawl(site, server, store, n, settings))
         for n in counts:
             ratios[n].append(found[n][-1].pages_per_second / found[1][-1].pages_per_second)
     pages = len(found[1][0].hits)
@@ -311,26 +380,29 @@ def report_speed(
         return statistics.median(of(c) for c in found[n])
 
     print(
-        f"\n1. pages per second, limits raised ({' '.join(RAISED[1::2])}): {site.count:,} "
+        f"\n1. pages per second, limits raised ({' '.join(settings[1::2])}): {site.count:,} "
         f"articles, {PER_PAGE} a listing page ({pages:,} pages), {DELAY * 1000:.0f} ms before "
         f"each answer; median of {rounds} round(s)"
     )
     print(
         f"  {'workers':<8} {'wall s':>7} {'pages/s':>8} {'speed-up':>9} {'site req/s':>11} "
-        f"{'in flight':>10}"
+        f"{'in flight':>10} {'start-up s':>10} {'wind-down s':>11}"
     )
     for n in counts:
         print(
             f"  {n:<8} {median(lambda c: c.wall, n):>7.1f} "
             f"{median(lambda c: c.pages_per_second, n):>8.1f} "
             f"{statistics.median(ratios[n]):>8.2f}x {median(lambda c: rate(c.hits), n):>11.1f} "
-            f"{median(lambda c: c.in_flight, n):>5.2f} of {n * IN_FLIGHT}"
+            f"{median(lambda c: c.in_flight, n):>5.2f} of {n * in_flight} "
+            f"{median(lambda c: c.lead, n):>10.1f} {median(lambda c: c.tail, n):>11.1f}"
         )
     print(
         f"  pages/s: pages the site answered / the command's wall time, start-up included; site "
         f"req/s: from its first request to its last answer; in flight: requests the site was "
-        f"answering at once, on average, of at most {IN_FLIGHT} a worker (the "
-        f"{DELAY * 1000:.0f} ms alone would let a worker fetch {IN_FLIGHT / DELAY:.0f} pages/s)"
+        f"answering at once, on average, of at most {in_flight} a worker (the "
+        f"{DELAY * 1000:.0f} ms alone would let a worker fetch {in_flight / DELAY:.0f} pages/s); "
+        f"start-up: from the command's start to the site's first request; wind-down: from its "
+        f"last answer to the command's exit"
     )
     print(f"  processors during these crawls, share of the {cores} cores:")
     print(
@@ -551,7 +623,10 @@ class Watch:
     def _watch(self) -> None:
         while not self._done.wait(0.05):
             pipe = self.client.pipeline(transaction=False)
-            pipe.zcard(self.keys[0]).zcard(self.keys[1]).scard(self.keys[2]).info("memory")
+            pipe.zcard(self.keys[0])
+            pipe.zcard(self.keys[1])
+            pipe.scard(self.keys[2])
+            pipe.info("memory")
             *sizes, memory = pipe.execute()
             self.most = [max(m, int(n)) for m, n in zip(self.most, sizes, strict=True)]
             self.peak = max(self.peak, int(memory["used_memory"]))
@@ -583,7 +658,7 @@ def purpose(command: str, first: str, prefix: str, named: dict[str, str]) -> str
 
 
 def report_operations(
-    site: SyntheticSite, server: redis.Redis, store: str, timed: list[Crawl]
+    site: SyntheticSite, server: redis.Redis, store: str, timed: list[Crawl], in_flight: int
 ) -> None:
     """One more crawl with as many workers as ``timed`` (section 1's, whose Redis processor
     time is read here: MONITOR itself costs Redis some), its commands counted."""
@@ -595,7 +670,7 @@ def report_operations(
     server.config_resetstat()  # commandstats count from here, as MONITOR does
     watch.start()
     try:
-        done = crawl(site, server, store, workers, RAISED)
+        done = crawl(site, server, store, workers, raised(in_flight))
     finally:
         watch.stop()
         monitor.stop()
