@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8765
+# The suite runs in this many processes, each test module whole in one of them.
+TEST_PROCESSES ?= 2
 # The stamp is newer than pyproject.toml once the venv holds what pyproject.toml asks for.
 STAMP := $(VENV)/.installed
 
@@ -18,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m tests.support.replay
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -457,7 +457,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="200 articles, 1 round (for CI)")
+    parser.add_argument("--quick", action="store_true", help="100 articles, 1 round (for CI)")
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--reparse", nargs=2, metavar=("FOLDER", "N"), help=argparse.SUPPRESS)
     parser.add_argument("--parse", metavar="FOLDER", help=argparse.SUPPRESS)
@@ -469,7 +469,7 @@ def main() -> int:
         parse_costs(Path(args.parse))
         return 0
 
-    count, rounds = (200, 1) if args.quick else (args.articles, args.rounds)
+    count, rounds = (100, 1) if args.quick else (args.articles, args.rounds)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     with SyntheticSite(count) as site, tempfile.TemporaryDirectory() as out:
         served = site.warm()

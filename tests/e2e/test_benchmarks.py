@@ -28,7 +28,7 @@ SCRIPTS = [
     ("benchmarks/memory.py", "growth per URL"),
     ("benchmarks/reread.py", "records/s"),
     # The last figure printed, after all four sections: the import's articles are the crawl's.
-    ("benchmarks/evidence.py", "200 written by each import = the crawl's 200"),
+    ("benchmarks/evidence.py", "100 written by each import = the crawl's 100"),
     ("benchmarks/store.py", "a full crawl of 20 articles into a fresh archive"),
     ("benchmarks/fleet.py", "crawl --all --jobs 4"),
     # Needs redis-server (it starts its own) and PostgreSQL; the last figure printed.

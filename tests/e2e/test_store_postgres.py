@@ -230,6 +230,7 @@ def test_a_cut_connection_stops_the_run_with_one_line_and_the_next_run_completes
     _assert_one_clear_line(stderr, tmp_path / "archive")
 
 
+@pytest.mark.restarts_postgresql
 def test_a_server_restarted_mid_run_stops_it_with_one_line_and_the_next_run_completes(
     tmp_path: Path, clean: dict[str, Any]
 ) -> None:
