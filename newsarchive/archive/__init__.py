@@ -29,7 +29,7 @@ import logging
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -300,6 +300,11 @@ class Archive:
     def known_article(self, article_id: str) -> KnownArticle | None:
         with self._writing():  # a store that fails here fails the run, as on a write
             return self.store.article(article_id)
+
+    def known_articles(self, article_ids: Collection[str]) -> dict[str, KnownArticle]:
+        """The ones of ``article_ids`` the store holds, by id, in one look-up."""
+        with self._writing():
+            return self.store.articles(article_ids)
 
     def validators(self, url: str) -> Validators | None:
         """What the store keeps of a listing page, sitemap or feed (``newsarchive.conditional``)."""

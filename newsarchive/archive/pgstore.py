@@ -21,7 +21,7 @@ change surfaces at that next wait, as the ``StoreError`` that fails the run.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
@@ -206,6 +206,20 @@ class PostgresStore:
             (self.site, article_id),
         )
         return KnownArticle(*row) if row else None
+
+    def articles(self, article_ids: Collection[str]) -> dict[str, KnownArticle]:
+        """The ones of ``article_ids`` the archive holds, by id: a listing page's links, in
+        one wait for the server rather than one a link."""
+        cursor = self._execute(
+            "SELECT id, version, content_hash, fetched_at, run_id FROM newsarchive_articles "
+            "WHERE site = %s AND id = ANY(%s)",
+            (self.site, list(dict.fromkeys(article_ids))),
+        )
+        try:
+            rows = cursor.fetchall()
+        except psycopg.Error as error:
+            raise self._failed(error) from None
+        return {row[0]: KnownArticle(*row[1:]) for row in rows}
 
     def remember_article(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -100,6 +100,8 @@ class Validators:
 class ArchiveStore(Protocol):
     def article(self, article_id: str) -> KnownArticle | None: ...
 
+    def articles(self, article_ids: Collection[str]) -> dict[str, KnownArticle]: ...
+
     def remember_article(
         self,
         article_id: str,
@@ -165,6 +167,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "runs": ("run_id", "started_at", "finished_at"),
     "validators": ("url", "etag", "last_modified", "lastmod"),
 }
+
+# Ids looked up in one query: SQLite allows 32,766 parameters a statement, older builds 999.
+_IDS_A_QUERY = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -259,6 +264,20 @@ class SqliteStore:
             (article_id,),
         ).fetchone()
         return KnownArticle(*row) if row else None
+
+    def articles(self, article_ids: Collection[str]) -> dict[str, KnownArticle]:
+        """The ones of ``article_ids`` the archive holds, by id: a listing page's links."""
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, KnownArticle] = {}
+        for start in range(0, len(ids), _IDS_A_QUERY):
+            chunk = ids[start : start + _IDS_A_QUERY]
+            rows = self._db.execute(
+                "SELECT id, version, content_hash, fetched_at, run_id FROM articles "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update((row[0], KnownArticle(*row[1:])) for row in rows)
+        return found
 
     def remember_article(
         self,
@@ -430,9 +449,7 @@ class SqliteStore:
         marks = ", ".join("?" * len(columns))
         if not self._db.in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
-        self._db.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
-        )
+        self._db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
         self.commit()
 
     def clear(self) -> None:

@@ -6,6 +6,7 @@ generic spider need, so each of them reads as the walk it makes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, Self
@@ -164,8 +165,16 @@ class ArchiveSpider(scrapy.Spider):
 
     def known(self, url: str) -> KnownArticle | None:
         """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
-        key = article_id(self.site.name, url, self.site.article_id(url))
-        return self.run.archive.known_article(key)
+        return self.run.archive.known_article(self._key(url))
+
+    def known_all(self, urls: Iterable[str]) -> dict[str, KnownArticle | None]:
+        """``known`` of each of ``urls``, looked up together (a listing page's links)."""
+        keys = {url: self._key(url) for url in urls}
+        found = self.run.archive.known_articles(keys.values()) if keys else {}
+        return {url: found.get(key) for url, key in keys.items()}
+
+    def _key(self, url: str) -> str:
+        return article_id(self.site.name, url, self.site.article_id(url))
 
     def may_stop_early(self) -> bool:
         # Only when the last run read the listings down to the archived part: after a killed

@@ -187,9 +187,14 @@ class GenericSpider(ArchiveSpider):
                 break
         self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS, len(links))
         others = [url for url, is_next in links.items() if not is_next]
-        # Looked up once: for the judgement when the walk may stop early, then for the fetch.
-        known = {url: self.known(url) for url in others} if self.may_stop_early() else {}
-        archived = sum(self._not_new(url, article) for url, article in known.items())
+        # Looked up once, together: for the judgement when the walk may stop early, then for
+        # the fetch.
+        known = self.known_all(others)
+        archived = (
+            sum(self._not_new(url, article) for url, article in known.items())
+            if self.may_stop_early()
+            else 0
+        )
         paginate = self.keeps_paginating(response, links=len(others), archived=archived)
         now = page_time(response)
         via = found_on(response)
@@ -201,9 +206,7 @@ class GenericSpider(ArchiveSpider):
                     continue
                 self.listing_pages += 1
                 yield self._page(url, depth=depth, via=via)
-            elif depth < self.limits.discovery_depth and self.wanted(
-                known[url] if url in known else self.known(url), now
-            ):
+            elif depth < self.limits.discovery_depth and self.wanted(known[url], now):
                 if not self.article_budget_left():
                     return
                 self.count_article_request()
@@ -220,12 +223,14 @@ class GenericSpider(ArchiveSpider):
     def _candidates(self, urls: list[str], *, source: str, via: tuple[str, ...]) -> Iterator[Any]:
         """Pages a sitemap or feed lists: fetched once each, unless already archived."""
         now = datetime.now(UTC)
-        for url in urls:
-            url = canonical_url(url)
-            if not self.allowed(url) or _NOT_PAGES.search(urlsplit(url).path):
-                continue
+        pages = [canonical_url(url) for url in urls]
+        pages = [
+            url for url in pages if self.allowed(url) and not _NOT_PAGES.search(urlsplit(url).path)
+        ]
+        known = self.known_all(pages)  # together: a sitemap lists thousands
+        for url in pages:
             self.crawler.stats.inc_value(counters.LISTING_ARTICLE_LINKS)
-            if not self.wanted(self.known(url), now) or not self.article_budget_left():
+            if not self.wanted(known[url], now) or not self.article_budget_left():
                 continue
             self.count_article_request()
             yield self._page(url, depth=self.limits.discovery_depth, candidate=True,

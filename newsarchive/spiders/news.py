@@ -108,11 +108,12 @@ class NewsSpider(ArchiveSpider):
         via = found_on(response)
         older = self._items_before_since(response, fetched_at)
         archived = too_old = 0
+        known_here = self.known_all(url for url in links if url not in older)
         for url in links:
             if url in older:
                 too_old += 1
                 continue
-            known = self.known(url)
+            known = known_here[url]
             if known is not None:
                 archived += 1
             if not self.wanted(known, fetched_at):

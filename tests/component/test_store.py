@@ -50,6 +50,26 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     return lambda: open_store(folder / "state.sqlite3")
 
 
+def test_the_known_ones_of_many_ids_come_back_in_one_look_up(opener: Opener) -> None:
+    """A listing page's links: more ids than SQLite takes in one query, some repeated."""
+    store = opener()
+    for number in range(0, 1200, 3):
+        store.remember_article(
+            f"everyday:{number}", 1, f"sha256:{number}", f"https://x/{number}", "2025-12-11", "r1"
+        )
+    store.commit()
+    store.remember_article("everyday:1", 2, "sha256:new", "https://x/1", "2025-12-12", "r2")
+    ids = [f"everyday:{number}" for number in range(1200)] + ["everyday:3", "elsewhere:3"]
+    found = store.articles(ids)
+    assert set(found) == {"everyday:1"} | {f"everyday:{n}" for n in range(0, 1200, 3)}
+    assert found["everyday:3"] == KnownArticle(1, "sha256:3", "2025-12-11", "r1")
+    # Its own uncommitted row too, as ``article`` sees it.
+    assert found["everyday:1"] == KnownArticle(2, "sha256:new", "2025-12-12", "r2")
+    assert "everyday:2" not in found
+    assert store.articles([]) == {}
+    store.close()
+
+
 def test_an_article_is_remembered_and_never_steps_back(opener: Opener) -> None:
     store = opener()
     assert store.article("everyday:1") is None
