@@ -15,8 +15,9 @@ the higher version.
 
 The connection stays in psycopg's pipeline mode: a change is sent without waiting for the
 server's answer, which comes with the next statement whose answer is needed (a lookup, a claim,
-a commit). A new article costs a crawl three waits on the server instead of six; an error in a
-change surfaces at that next wait, as the ``StoreError`` that fails the run.
+a commit). With ``articles`` (a listing page's links looked up together), a new article makes a
+crawl wait for the server about 3 times instead of 7. An error in a change surfaces at that next
+wait, as the ``StoreError`` that fails the run.
 """
 
 from __future__ import annotations
