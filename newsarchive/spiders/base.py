@@ -163,18 +163,12 @@ class ArchiveSpider(scrapy.Spider):
             block, site=self.site.name, url=url, timezone=self.site.timezone, observed_at=fetched_at
         )
 
-    def known(self, url: str) -> KnownArticle | None:
-        """What the archive holds of the article at ``url`` (any spelling of it), if anything."""
-        return self.run.archive.known_article(self._key(url))
-
     def known_all(self, urls: Iterable[str]) -> dict[str, KnownArticle | None]:
-        """``known`` of each of ``urls``, looked up together (a listing page's links)."""
-        keys = {url: self._key(url) for url in urls}
+        """What the archive holds of the article at each of ``urls`` (any spelling of it), if
+        anything: looked up together, as a listing page's links are."""
+        keys = {url: article_id(self.site.name, url, self.site.article_id(url)) for url in urls}
         found = self.run.archive.known_articles(keys.values()) if keys else {}
         return {url: found.get(key) for url, key in keys.items()}
-
-    def _key(self, url: str) -> str:
-        return article_id(self.site.name, url, self.site.article_id(url))
 
     def may_stop_early(self) -> bool:
         # Only when the last run read the listings down to the archived part: after a killed
