@@ -213,7 +213,7 @@ import atexit, collections, json, os, runpy, sys
 import psycopg
 counts = collections.Counter()
 execute, commit = psycopg.Cursor.execute, psycopg.Connection.commit
-fetchone = psycopg.Cursor.fetchone
+fetchone, fetchall = psycopg.Cursor.fetchone, psycopg.Cursor.fetchall
 def counted_execute(self, query, *args, **kwargs):
     words = str(query).split()
     table = next((w for w in words if w.startswith("newsarchive_")), "-")
@@ -226,8 +226,11 @@ def counted_commit(self):
 def counted_fetchone(self):
     counts[WAITS] += 1
     return fetchone(self)
+def counted_fetchall(self):
+    counts[WAITS] += 1
+    return fetchall(self)
 psycopg.Cursor.execute, psycopg.Connection.commit = counted_execute, counted_commit
-psycopg.Cursor.fetchone = counted_fetchone
+psycopg.Cursor.fetchone, psycopg.Cursor.fetchall = counted_fetchone, counted_fetchall
 def write():
     with open(os.environ["STORE_COUNTS"], "w") as handle:
         json.dump(counts, handle)
